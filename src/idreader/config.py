@@ -1,0 +1,44 @@
+"""All settings in one place, read from ``IDREADER_*`` environment variables."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from functools import lru_cache
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="IDREADER_", extra="ignore")
+
+    database_url: str = "sqlite:///var/idreader.db"
+    api_path: str = "/ocr/v2"
+    # Base64 of a 2 MiB image is ~2.8 MB; leave room for JSON and whitespace.
+    max_body_bytes: int = 4 * 1024 * 1024
+    max_image_bytes: int = 2 * 1024 * 1024
+    max_image_pixels: int = 40_000_000
+    processing_timeout_s: float = 20.0
+    # Recognitions run at once per process; more wait their turn (inside the timeout).
+    pipeline_concurrency: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
+    # Comma-separated ISO alpha-2 codes this deployment serves; empty means all.
+    opened_countries: str = ""
+    # Longest side of images returned under ``images`` (Portrait, Document Front, ...).
+    output_image_max_side: int = Field(default=640, ge=32, le=4096)
+    # Fixed "today" (YYYY-MM-DD) for reproducible expiry decisions; empty means the real date.
+    today: str = ""
+    log_level: str = "INFO"
+    demo_partner_code: str = "demo"
+
+    def opened_country_set(self) -> frozenset[str] | None:
+        codes = {c.strip().upper() for c in self.opened_countries.split(",") if c.strip()}
+        return frozenset(codes) or None
+
+    def current_date(self) -> dt.date:
+        return dt.date.fromisoformat(self.today) if self.today else dt.datetime.now(dt.UTC).date()
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
