@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import os
+import socket
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -78,6 +79,12 @@ def partner(store: PartnerStore):
         return view.code, key
 
     return make
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def postgres_url() -> str | None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -17,18 +16,12 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
-from conftest import TODAY, b64, card_photo, encode
+from conftest import TODAY, b64, card_photo, encode, free_port
 from idreader.accounts.store import PartnerStore
 from idreader.db.engine import migrate, session_factory
 
 SMALL_JPEG = b64(encode(card_photo(160, 110)))
 BODY = {"image": SMALL_JPEG, "country": "MX", "scenario": "Ocr"}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Servers:

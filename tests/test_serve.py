@@ -10,8 +10,8 @@ import sys
 import time
 
 import httpx
-from conftest import TODAY, b64, card_photo, encode
-from test_metering import free_port
+
+from conftest import TODAY, b64, card_photo, encode, free_port
 
 
 def start(tmp_path, port: int) -> subprocess.Popen:
