@@ -1,0 +1,136 @@
+"""Stage tests for the first pipeline: locate, quality, forgery, graphics, decide, assemble."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import cv2
+import numpy as np
+from conftest import card_photo
+
+from idreader.api.assemble import card_info, success_answer
+from idreader.api.contract import to_wire
+from idreader.pipeline import Options, read
+from idreader.pipeline.decide import decide
+from idreader.pipeline.forgery import detect_forgery
+from idreader.pipeline.locate import locate_document
+from idreader.pipeline.quality import (
+    BOUNDS,
+    COLORNESS,
+    FOCUS,
+    GLARES,
+    PERSPECTIVE,
+    RESOLUTION,
+    check_quality,
+)
+from idreader.pipeline.types import ERROR, NOT_DONE, OK, FieldReading
+
+TODAY = dt.date(2026, 11, 25)
+
+
+def test_locate_finds_card_corners():
+    img = card_photo(900, 600)
+    doc = locate_document(img)
+    assert doc.edges_found
+    expected = np.array([[150, 120], [750, 120], [750, 480], [150, 480]], np.float32)
+    assert np.abs(doc.corners - expected).max() < 8
+    assert doc.pixels.shape[1] == 1000
+
+
+def test_locate_under_perspective():
+    img = card_photo(900, 600)
+    src = np.float32([[0, 0], [899, 0], [899, 599], [0, 599]])
+    dst = np.float32([[60, 30], [860, 0], [899, 599], [0, 560]])
+    warped = cv2.warpPerspective(img, cv2.getPerspectiveTransform(src, dst), (900, 600),
+                                 borderValue=(40, 120, 40))
+    doc = locate_document(warped)
+    assert doc.edges_found
+    quality = check_quality(doc, warped.shape)
+    assert quality[PERSPECTIVE] == ERROR
+
+
+def test_tight_scan_uses_whole_frame():
+    img = np.full((400, 600, 3), (200, 210, 220), np.uint8)
+    cv2.putText(img, "NO EDGES HERE", (40, 200), cv2.FONT_HERSHEY_SIMPLEX, 1.5, (20, 20, 20), 3)
+    doc = locate_document(img)
+    assert not doc.edges_found and doc.pixels.shape == img.shape
+    quality = check_quality(doc, img.shape)
+    assert quality[PERSPECTIVE] == NOT_DONE and quality[BOUNDS] == NOT_DONE
+
+
+def test_clean_colour_card_passes_quality_and_forgery():
+    img = card_photo(1800, 1200)
+    quality = check_quality(locate_document(img), img.shape)
+    assert quality[COLORNESS] == OK and quality[FOCUS] == OK and quality[GLARES] == OK
+    assert quality[RESOLUTION] == OK and quality[BOUNDS] == OK and quality[PERSPECTIVE] == OK
+    assert detect_forgery(quality) == []
+
+
+def test_greyscale_copy_is_flagged():
+    img = cv2.cvtColor(cv2.cvtColor(card_photo(1800, 1200), cv2.COLOR_BGR2GRAY),
+                       cv2.COLOR_GRAY2BGR)
+    quality = check_quality(locate_document(img), img.shape)
+    assert quality[COLORNESS] == ERROR
+    assert detect_forgery(quality) == ["black_white_print"]
+
+
+def test_blur_glare_and_low_resolution_are_flagged():
+    img = card_photo(1800, 1200)
+    blurred = cv2.GaussianBlur(img, (0, 0), 6)
+    assert check_quality(locate_document(blurred), img.shape)[FOCUS] == ERROR
+    glare = img.copy()
+    cv2.circle(glare, (900, 600), 150, (255, 255, 255), -1)
+    assert check_quality(locate_document(glare), img.shape)[GLARES] == ERROR
+    small = card_photo(300, 200)
+    assert check_quality(locate_document(small), small.shape)[RESOLUTION] == ERROR
+
+
+def test_card_cut_by_frame_fails_bounds():
+    img = np.ascontiguousarray(card_photo(900, 600)[:, 200:])  # card's left edge cut off
+    doc = locate_document(img)
+    assert doc.edges_found
+    assert check_quality(doc, img.shape)[BOUNDS] == ERROR
+
+
+def field(name, value, validity=OK, source="visual"):
+    return FieldReading(name=name, original_value=value, value=value, validity=validity,
+                        source=source)
+
+
+def test_decide_rules():
+    expired = [field("Date of Expiry", "2020-01-01")]
+    valid = [field("Date of Expiry", "2030-01-01")]
+    assert decide([], named=False, mrz=NOT_DONE, document_seen=False, today=TODAY)[0] == (
+        "not performed")
+    result, status = decide(valid, named=True, mrz=OK, document_seen=True, today=TODAY)
+    assert result == "success" and (status.expiry, status.text) == (OK, OK)
+    result, status = decide(expired, named=True, mrz=OK, document_seen=True, today=TODAY)
+    assert result == "error" and status.expiry == ERROR
+    assert decide(valid, named=True, mrz=ERROR, document_seen=True, today=TODAY)[0] == "error"
+    assert decide(valid, named=False, mrz=OK, document_seen=True, today=TODAY)[0] == "error"
+    bad = [*valid, field("Document Number", "X", validity=ERROR)]
+    assert decide(bad, named=True, mrz=NOT_DONE, document_seen=True, today=TODAY)[1].text == ERROR
+
+
+def test_card_info_groups_sources_most_trusted_first():
+    info = card_info([
+        field("Surname", "DOE", source="visual"),
+        field("Date of Birth", "1980-01-01", source="visual"),
+        field("Surname", "DOE", source="mrz"),
+        field("Surname", "D0E", validity=ERROR, source="barcode"),
+    ])
+    names = [f.field_name for f in info.field_list]
+    assert names == ["Surname", "Date of Birth"]
+    surname = info.field_list[0]
+    assert [v.value for v in surname.value_list] == ["DOE", "D0E", "DOE"]
+    assert surname.validity_status == ERROR
+
+
+def test_read_is_the_shared_entry_point():
+    ok, buf = cv2.imencode(".jpg", card_photo())
+    reading = read(buf.tobytes(), "MX", Options(images=True, image_quality=True,
+                                                document_forgery=True))
+    wire = to_wire(success_answer(reading, "0" * 32))
+    assert wire["image_info"]["field_list"][0]["field_name"] == "Document Front"
+    assert len(wire["image_quality_info"]["list"]) == 8
+    assert wire["document_forgery_info"] == {"result": "pass"}
