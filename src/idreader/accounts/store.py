@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import asdict, dataclass
 
 from sqlalchemy import func, or_, select, update
@@ -22,6 +23,21 @@ from idreader.api.errors import (
 )
 
 SERVICES = ("ocr", "none")
+PARTNER_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
+PARTNER_KEY = re.compile(r"[\x21-\x7e]+")  # printable ASCII, no spaces: it travels in a URL
+
+
+def check_credentials(code: str | None, key: str | None) -> None:
+    if code is not None and not PARTNER_CODE.fullmatch(code):
+        raise ValueError("partner code: 1-64 letters, digits, '_', '.', '-'")
+    if key is not None and (len(key) < MIN_KEY_LENGTH or not PARTNER_KEY.fullmatch(key)):
+        raise ValueError(f"partner key: at least {MIN_KEY_LENGTH} printable ASCII characters, "
+                         "no spaces")
+
+
+def utc_iso(value: dt.datetime) -> str:
+    """SQLite hands back naive datetimes; everything stored is UTC."""
+    return (value if value.tzinfo else value.replace(tzinfo=dt.UTC)).isoformat()
 
 
 class PartnerExists(ValueError):
@@ -53,7 +69,7 @@ class PartnerView:
             blocked=p.blocked, balance=p.balance, daily_limit=p.daily_limit,
             expires_on=p.expires_on.isoformat() if p.expires_on else None,
             countries=p.countries.split(",") if p.countries else None,
-            created_at=p.created_at.isoformat(),
+            created_at=utc_iso(p.created_at),
         )
 
     def as_dict(self) -> dict:
@@ -67,8 +83,7 @@ class PartnerStore:
     # --- administration -------------------------------------------------------------
     def create(self, code: str, key: str | None = None, **values) -> tuple[PartnerView, str]:
         key = key or generate_key()
-        if len(key) < MIN_KEY_LENGTH:
-            raise ValueError(f"partner key must have at least {MIN_KEY_LENGTH} characters")
+        check_credentials(code, key)
         with self.sessions.begin() as s:
             if s.scalar(select(Partner.id).where(Partner.code == code)) is not None:
                 raise PartnerExists(code)
@@ -95,8 +110,7 @@ class PartnerStore:
 
     def rotate_key(self, code: str, key: str | None = None) -> tuple[PartnerView, str]:
         key = key or generate_key()
-        if len(key) < MIN_KEY_LENGTH:
-            raise ValueError(f"partner key must have at least {MIN_KEY_LENGTH} characters")
+        check_credentials(None, key)
         with self.sessions.begin() as s:
             partner = self._find(s, code)
             partner.key_hash = hash_key(key)
@@ -197,7 +211,7 @@ class PartnerStore:
             if since:
                 q = q.where(UsageRecord.at >= since)
             return [
-                {"sequence_id": u.sequence_id, "partner": pcode, "at": u.at.isoformat(),
+                {"sequence_id": u.sequence_id, "partner": pcode, "at": utc_iso(u.at),
                  "country": u.country, "code": u.code, "billed": u.billed,
                  "duration_ms": u.duration_ms}
                 for u, pcode in s.execute(q)

@@ -41,13 +41,20 @@ def find_images(source: str) -> list[str]:
 
 
 def already_done(out: Path) -> set[str]:
-    done = set()
-    if out.exists():
-        for line in out.read_text("utf-8").splitlines():
-            try:
-                done.add(json.loads(line)["image"])
-            except (ValueError, KeyError, TypeError):
-                continue  # a line cut short by an interrupted run is redone
+    """Images ``out`` already holds. Lines cut short by an interrupted run are dropped from
+    the file, so their images are read again and the file stays valid JSON Lines."""
+    if not out.exists():
+        return set()
+    done, kept = set(), []
+    lines = out.read_text("utf-8", errors="replace").splitlines()
+    for line in lines:
+        try:
+            done.add(json.loads(line)["image"])
+            kept.append(line)
+        except (ValueError, KeyError, TypeError):
+            continue
+    if len(kept) != len(lines) or (lines and not out.read_bytes().endswith(b"\n")):
+        out.write_text("".join(line + "\n" for line in kept), "utf-8")
     return done
 
 

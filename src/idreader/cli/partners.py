@@ -26,13 +26,13 @@ BLOCKED = typer.Option(None, "--blocked/--unblocked", help="Block or unblock tra
 JSON = typer.Option(False, "--json", help="Machine-readable output")
 
 
-def _limit(text: str | None, name: str) -> int | EllipsisType | None:
+def _limit(text: str | None, name: str, maximum: int) -> int | EllipsisType | None:
     if text is None:
         return ...
     if text.lower() in {"unlimited", "none"}:
         return None
-    if not text.isdigit():
-        fail(f"{name} must be a whole number or 'unlimited'")
+    if not (text.isascii() and text.isdigit()) or int(text) > maximum:
+        fail(f"{name} must be a whole number up to {maximum} or 'unlimited'")
     return int(text)
 
 
@@ -55,15 +55,15 @@ def _countries(text: str | None) -> list[str] | EllipsisType | None:
     codes = sorted({c.strip() for c in text.split(",") if c.strip()})
     bad = [c for c in codes if not is_assigned_alpha2(c)]
     if bad or not codes:
-        fail(f"not ISO 3166-1 alpha-2 upper-case codes: {', '.join(bad) or text!r}")
+        fail(f"not ISO 3166-1 alpha-2 upper-case codes: {', '.join(bad) or repr(text)}")
     return codes
 
 
 def _values(services, balance, daily_limit, expires, countries, blocked) -> dict:
     return {
         "services": services if services is not None else ...,
-        "balance": _limit(balance, "--balance"),
-        "daily_limit": _limit(daily_limit, "--daily-limit"),
+        "balance": _limit(balance, "--balance", 2**63 - 1),
+        "daily_limit": _limit(daily_limit, "--daily-limit", 2**31 - 1),
         "expires_on": _expires(expires),
         "countries": _countries(countries),
         "blocked": blocked if blocked is not None else ...,
@@ -81,7 +81,7 @@ def _show(partner: PartnerView, as_json: bool, key: str | None = None) -> None:
         typer.secho("store the key now: it is kept only as a hash", fg=typer.colors.YELLOW)
 
 
-def _run(action, as_json: bool, key_shown: bool = False):
+def _run(action, as_json: bool, key_shown: bool = False, quiet: bool = False):
     try:
         result = action()
     except PartnerNotFound as exc:
@@ -90,6 +90,8 @@ def _run(action, as_json: bool, key_shown: bool = False):
         fail(f"partner {exc} exists already", 1)
     except ValueError as exc:
         fail(str(exc))
+    if quiet:
+        return
     if key_shown:
         _show(result[0], as_json, result[1])
     elif result is not None:
@@ -170,11 +172,14 @@ def usage(partner: str = typer.Option(None, "--partner", help="Only this partner
     """List requests: sequence id, partner, time, country, code, duration."""
     try:
         start = dt.datetime.fromisoformat(since) if since else None
-        if start and start.tzinfo is None:
-            start = start.replace(tzinfo=dt.UTC)
+        if start:
+            start = (start if start.tzinfo else start.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)
     except ValueError:
         fail("--since must be ISO 8601, e.g. 2026-11-01 or 2026-11-01T12:00")
-    rows = open_store().usage(partner, start)
+    store = open_store()
+    if partner:
+        _run(lambda: store.get(partner), as_json=True, quiet=True)
+    rows = store.usage(partner, start)
     if as_json:
         print_json(rows)
         return
