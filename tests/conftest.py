@@ -30,11 +30,24 @@ def card_photo(width: int = 900, height: int = 600, colour: bool = True) -> np.n
     img = np.full((height, width, 3), background, np.uint8)
     x0, y0, x1, y1 = width // 6, height // 5, width * 5 // 6, height * 4 // 5
     cv2.rectangle(img, (x0, y0), (x1, y1), (230, 220, 200) if colour else (220, 220, 220), -1)
-    cv2.rectangle(img, (x0 + 20, y0 + 20), (x0 + 160, y0 + 200),
-                  (90, 110, 170) if colour else (110, 110, 110), -1)
+    cv2.rectangle(
+        img,
+        (x0 + 20, y0 + 20),
+        (x0 + 160, y0 + 200),
+        (90, 110, 170) if colour else (110, 110, 110),
+        -1,
+    )
     for i, text in enumerate(["SPECIMEN", "DOE JOHN", "01 JAN 1980"]):
-        cv2.putText(img, text, (x0 + 190, y0 + 60 + 50 * i), cv2.FONT_HERSHEY_SIMPLEX, 1.1,
-                    (60, 40, 140) if colour else (30, 30, 30), 2, cv2.LINE_AA)
+        cv2.putText(
+            img,
+            text,
+            (x0 + 190, y0 + 60 + 50 * i),
+            cv2.FONT_HERSHEY_SIMPLEX,
+            1.1,
+            (60, 40, 140) if colour else (30, 30, 30),
+            2,
+            cv2.LINE_AA,
+        )
     return img
 
 
@@ -93,8 +106,9 @@ def postgres_url() -> str | None:
     try:
         import psycopg
 
-        with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"),
-                             connect_timeout=2):
+        with psycopg.connect(
+            url.replace("postgresql+psycopg://", "postgresql://"), connect_timeout=2
+        ):
             return url
     except Exception:
         return None

@@ -22,8 +22,9 @@ ERROR_KEYS = {"code", "message", "sequence_id"}
 def call(client, code=None, key=None, body=None, raw=None):
     params = {k: v for k, v in {"partner_code": code, "partner_key": key}.items() if v is not None}
     if raw is not None:
-        return client.post(PATH, params=params, content=raw,
-                           headers={"content-type": "application/json"})
+        return client.post(
+            PATH, params=params, content=raw, headers={"content-type": "application/json"}
+        )
     return client.post(PATH, params=params, json=body)
 
 
@@ -52,13 +53,16 @@ def png_header_claiming(width: int, height: int) -> bytes:
 
 
 # 1 ---------------------------------------------------------------------------------------
-@pytest.mark.parametrize(("code", "key", "message"), [
-    (None, "k" * 20, "partner_code empty"),
-    ("  ", "k" * 20, "partner_code empty"),
-    ("acme", None, "partner_key empty"),
-    ("acme", "", "partner_key empty"),
-    (None, None, "partner_code empty"),
-])
+@pytest.mark.parametrize(
+    ("code", "key", "message"),
+    [
+        (None, "k" * 20, "partner_code empty"),
+        ("  ", "k" * 20, "partner_code empty"),
+        ("acme", None, "partner_key empty"),
+        ("acme", "", "partner_key empty"),
+        (None, None, "partner_code empty"),
+    ],
+)
 def test_partner_parameters_empty(client, code, key, message):
     expect_error(call(client, code, key, raw=b"not json"), 11301, message)
 
@@ -71,17 +75,20 @@ def test_unknown_partner_and_wrong_key(client, partner, card_jpeg):
 
 
 # 3 ---------------------------------------------------------------------------------------
-@pytest.mark.parametrize(("values", "code", "message"), [
-    ({"services": "none"}, 301, "Service not purchased"),
-    ({"blocked": True}, 302, "Traffic blocked"),
-    ({"balance": 0}, 303, "Traffic insufficient"),
-    ({"expires_on": dt.date.fromisoformat(TODAY) - dt.timedelta(1)}, 304, "Service expired"),
-    ({"daily_limit": 0}, 305, "Daily maximum volume reached"),
-    # order: the first failing state wins
-    ({"services": "none", "blocked": True, "balance": 0}, 301, "Service not purchased"),
-    ({"blocked": True, "balance": 0}, 302, "Traffic blocked"),
-    ({"balance": 0, "daily_limit": 0}, 303, "Traffic insufficient"),
-])
+@pytest.mark.parametrize(
+    ("values", "code", "message"),
+    [
+        ({"services": "none"}, 301, "Service not purchased"),
+        ({"blocked": True}, 302, "Traffic blocked"),
+        ({"balance": 0}, 303, "Traffic insufficient"),
+        ({"expires_on": dt.date.fromisoformat(TODAY) - dt.timedelta(1)}, 304, "Service expired"),
+        ({"daily_limit": 0}, 305, "Daily maximum volume reached"),
+        # order: the first failing state wins
+        ({"services": "none", "blocked": True, "balance": 0}, 301, "Service not purchased"),
+        ({"blocked": True, "balance": 0}, 302, "Traffic blocked"),
+        ({"balance": 0, "daily_limit": 0}, 303, "Traffic insufficient"),
+    ],
+)
 def test_partner_state(client, partner, values, code, message):
     pcode, key = partner(**values)
     # partner state is judged before the body is even read
@@ -100,15 +107,21 @@ def test_daily_limit_reached_after_calls(client, partner, card_jpeg):
 
 
 # 4 ---------------------------------------------------------------------------------------
-@pytest.mark.parametrize("raw", [b"not json", b"[1, 2]", b"\"text\"", b"", b"\xff\xfe",
-                                 b"[" * 100000])
+@pytest.mark.parametrize(
+    "raw", [b"not json", b"[1, 2]", b'"text"', b"", b"\xff\xfe", b"[" * 100000]
+)
 def test_body_not_a_json_object(client, partner, raw):
     expect_error(call(client, *partner(), raw=raw), 11340, "body error")
 
 
-@pytest.mark.parametrize(("drop", "message"), [
-    ("image", "image empty"), ("country", "country empty"), ("scenario", "scenario empty"),
-])
+@pytest.mark.parametrize(
+    ("drop", "message"),
+    [
+        ("image", "image empty"),
+        ("country", "country empty"),
+        ("scenario", "scenario empty"),
+    ],
+)
 def test_required_parameter_missing(client, partner, card_jpeg, drop, message):
     data = body(card_jpeg)
     del data[drop]
@@ -122,14 +135,17 @@ def test_empty_checks_come_in_order(client, partner):
 
 
 # 5 ---------------------------------------------------------------------------------------
-@pytest.mark.parametrize("image", [
-    "!!!not base64!!!",
-    b64(b"GIF89a" + b"\x00" * 100),
-    b64(b"\xff\xd8\xff\xe0" + b"\x00" * 200),  # JPEG magic, no image
-    b64(png_header_claiming(30000, 30000)),
-    b64(encode(card_photo())[:2000]),  # truncated JPEG
-    b64(b"\xff\xd8\xff" + b"\x00" * (2 * 1024 * 1024 + 10)),  # over 2 MiB decoded
-])
+@pytest.mark.parametrize(
+    "image",
+    [
+        "!!!not base64!!!",
+        b64(b"GIF89a" + b"\x00" * 100),
+        b64(b"\xff\xd8\xff\xe0" + b"\x00" * 200),  # JPEG magic, no image
+        b64(png_header_claiming(30000, 30000)),
+        b64(encode(card_photo())[:2000]),  # truncated JPEG
+        b64(b"\xff\xd8\xff" + b"\x00" * (2 * 1024 * 1024 + 10)),  # over 2 MiB decoded
+    ],
+)
 def test_image_error(client, partner, image):
     data = {"image": image, "country": "MX", "scenario": "Ocr"}
     expect_error(call(client, *partner(), data), 11340, "image error")
@@ -150,7 +166,7 @@ def test_pixel_limit_is_a_setting(tmp_path, store, settings, partner, card_jpeg)
 
 def test_base64_with_data_url_prefix_whitespace_and_no_padding(client, partner, card_jpeg):
     text = b64(card_jpeg).rstrip("=")
-    wrapped = "\n".join(text[i:i + 76] for i in range(0, len(text), 76))
+    wrapped = "\n".join(text[i : i + 76] for i in range(0, len(text), 76))
     data = {"image": f"data:image/jpeg;base64,{wrapped}", "country": "MX", "scenario": "Ocr"}
     assert call(client, *partner(), data).json()["code"] == 200
 
@@ -161,16 +177,19 @@ def test_png_accepted(client, partner):
 
 
 # 6 ---------------------------------------------------------------------------------------
-@pytest.mark.parametrize(("field", "value", "message"), [
-    ("country", "mx", "country error"),
-    ("country", "XX", "country error"),
-    ("country", "MEX", "country error"),
-    ("country", 52, "country error"),
-    ("scenario", "ocr", "scenario error"),
-    ("scenario", "Liveness", "scenario error"),
-    ("options", "images,faces", "options error"),
-    ("options", ["images"], "options error"),
-])
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("country", "mx", "country error"),
+        ("country", "XX", "country error"),
+        ("country", "MEX", "country error"),
+        ("country", 52, "country error"),
+        ("scenario", "ocr", "scenario error"),
+        ("scenario", "Liveness", "scenario error"),
+        ("options", "images,faces", "options error"),
+        ("options", ["images"], "options error"),
+    ],
+)
 def test_parameter_error(client, partner, card_jpeg, field, value, message):
     expect_error(call(client, *partner(), body(card_jpeg, **{field: value})), 11340, message)
 
@@ -189,8 +208,9 @@ def test_options_tolerate_spaces(client, partner, card_jpeg):
 # 7 ---------------------------------------------------------------------------------------
 def test_country_not_opened_for_partner(client, partner, card_jpeg):
     pcode, key = partner(countries=["GB", "PH"])
-    expect_error(call(client, pcode, key, body(card_jpeg)), 11304,
-                 "The country partner located is not open")
+    expect_error(
+        call(client, pcode, key, body(card_jpeg)), 11304, "The country partner located is not open"
+    )
     assert call(client, pcode, key, body(card_jpeg, country="PH")).json()["code"] == 200
 
 
@@ -199,14 +219,14 @@ def test_country_not_opened_by_deployment(settings, store, partner, card_jpeg):
 
     with TestClient(create_app(settings.model_copy(update={"opened_countries": "GB,FR"}))) as c:
         pcode, key = partner()
-        expect_error(call(c, pcode, key, body(card_jpeg)), 11304,
-                     "The country partner located is not open")
+        expect_error(
+            call(c, pcode, key, body(card_jpeg)), 11304, "The country partner located is not open"
+        )
         assert call(c, pcode, key, body(card_jpeg, country="FR")).json()["code"] == 200
 
 
 # 8 ---------------------------------------------------------------------------------------
-def test_unexpected_failure_is_11350_without_trace(client, partner, card_jpeg, monkeypatch,
-                                                   capfd):
+def test_unexpected_failure_is_11350_without_trace(client, partner, card_jpeg, monkeypatch, capfd):
     def explode(*_a, **_k):
         raise RuntimeError("secret internals")
 
@@ -243,8 +263,12 @@ def post_streamed(app, pcode, key, chunks: int, headers=None) -> tuple[httpx.Res
     async def go():
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
-            return await c.post(PATH, params={"partner_code": pcode, "partner_key": key},
-                                content=megabytes(), headers=headers)
+            return await c.post(
+                PATH,
+                params={"partner_code": pcode, "partner_key": key},
+                content=megabytes(),
+                headers=headers,
+            )
 
     return asyncio.run(go()), pulled
 
@@ -258,8 +282,7 @@ def test_huge_chunked_body_is_refused_without_buffering(settings, store, partner
 
 def test_declared_oversize_body_is_refused_before_reading(settings, store, partner):
     headers = {"content-length": str(50 * 1024 * 1024)}
-    response, pulled = post_streamed(create_app(settings), *partner(), chunks=50,
-                                     headers=headers)
+    response, pulled = post_streamed(create_app(settings), *partner(), chunks=50, headers=headers)
     expect_error(response, 11340, "image error")
     assert pulled <= 1
 
@@ -274,8 +297,14 @@ def test_success_shape_with_all_options(client, partner, card_jpeg):
     assert answer["code"] == 200 and answer["message"] == "success"
     assert answer["sequence_id"] == response.headers["x-sequence-id"]
     assert set(answer) == ERROR_KEYS | {
-        "result", "status_info", "document_type_info", "card_info", "image_info",
-        "image_quality_info", "document_forgery_info"}
+        "result",
+        "status_info",
+        "document_type_info",
+        "card_info",
+        "image_info",
+        "image_quality_info",
+        "document_forgery_info",
+    }
     assert answer["result"] in {"success", "error", "not performed"}
     assert set(answer["status_info"]) == {"doc_type", "expiry", "mrz", "text"}
     assert all(v in (0, 1, 2) for v in answer["status_info"].values())
@@ -284,8 +313,10 @@ def test_success_shape_with_all_options(client, partner, card_jpeg):
     quality = answer["image_quality_info"]
     assert set(quality) == {"list", "result"}
     assert sorted(c["type"] for c in quality["list"]) == list(range(8))
-    assert all(set(c) == {"feature_type", "result", "type"} and c["feature_type"] == 0
-               for c in quality["list"])
+    assert all(
+        set(c) == {"feature_type", "result", "type"} and c["feature_type"] == 0
+        for c in quality["list"]
+    )
     forgery = answer["document_forgery_info"]
     assert forgery["result"] in {"pass", "fail"}
     assert ("detail" in forgery) == (forgery["result"] == "fail")
@@ -299,8 +330,7 @@ def test_success_shape_with_all_options(client, partner, card_jpeg):
 
 def test_success_without_options_has_no_optional_objects(client, partner, card_jpeg):
     answer = call(client, *partner(), body(card_jpeg)).json()
-    assert set(answer) == ERROR_KEYS | {"result", "status_info", "document_type_info",
-                                        "card_info"}
+    assert set(answer) == ERROR_KEYS | {"result", "status_info", "document_type_info", "card_info"}
 
 
 def test_sequence_ids_are_unique(client, partner, card_jpeg):
@@ -311,6 +341,8 @@ def test_sequence_ids_are_unique(client, partner, card_jpeg):
 
 def test_answers_are_utf8_json(client, partner):
     response = call(client, *partner(), raw=b"{")
-    assert "charset" not in response.headers["content-type"] or "utf-8" in response.headers[
-        "content-type"].lower()
+    assert (
+        "charset" not in response.headers["content-type"]
+        or "utf-8" in response.headers["content-type"].lower()
+    )
     json.loads(response.content.decode("utf-8"))

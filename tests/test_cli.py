@@ -822,11 +822,19 @@ def test_batch_without_images_fails(db_url, tmp_path):
     )
 
 
-@pytest.mark.parametrize("args", [
-    ("--code", ""), ("--code", " acme"), ("--code", "ac me"), ("--code", "x" * 65),
-    ("--code", "acme", "--key", " " + GOOD_KEY), ("--code", "acme", "--key", "k ey" * 8),
-    ("--code", "acme", "--balance", "²"), ("--code", "acme", "--daily-limit", "99999999999"),
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--code", ""),
+        ("--code", " acme"),
+        ("--code", "ac me"),
+        ("--code", "x" * 65),
+        ("--code", "acme", "--key", " " + GOOD_KEY),
+        ("--code", "acme", "--key", "k ey" * 8),
+        ("--code", "acme", "--balance", "²"),
+        ("--code", "acme", "--daily-limit", "99999999999"),
+    ],
+)
 def test_create_rejects_credentials_the_api_could_never_match(db_url, args):
     cli("partner", "create", *args, code=2)
     assert cli_json("partner", "list") == []

@@ -29,15 +29,32 @@ class Servers:
 
     def __init__(self, url: str, count: int = 2) -> None:
         migrate(url)
-        env = os.environ | {"IDREADER_DATABASE_URL": url, "IDREADER_TODAY": TODAY,
-                            "IDREADER_LOG_LEVEL": "WARNING"}
+        env = os.environ | {
+            "IDREADER_DATABASE_URL": url,
+            "IDREADER_TODAY": TODAY,
+            "IDREADER_LOG_LEVEL": "WARNING",
+        }
         self.ports = [free_port() for _ in range(count)]
         self.procs = [
             subprocess.Popen(
-                [sys.executable, "-m", "uvicorn", "idreader.api.app:create_app", "--factory",
-                 "--host", "127.0.0.1", "--port", str(p), "--no-access-log",
-                 "--log-level", "warning"],
-                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                [
+                    sys.executable,
+                    "-m",
+                    "uvicorn",
+                    "idreader.api.app:create_app",
+                    "--factory",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(p),
+                    "--no-access-log",
+                    "--log-level",
+                    "warning",
+                ],
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
             for p in self.ports
         ]
         for port in self.ports:
@@ -56,10 +73,12 @@ class Servers:
 
     def fire(self, code: str, key: str, n: int) -> Counter:
         """``n`` simultaneous requests spread over the servers; counts of answer codes."""
+
         def one(i: int) -> int:
             url = f"http://127.0.0.1:{self.ports[i % len(self.ports)]}/ocr/v2"
-            r = httpx.post(url, params={"partner_code": code, "partner_key": key}, json=BODY,
-                           timeout=60)
+            r = httpx.post(
+                url, params={"partner_code": code, "partner_key": key}, json=BODY, timeout=60
+            )
             assert r.status_code == 200
             return r.json()["code"]
 
@@ -129,18 +148,23 @@ def test_unknown_partner_requests_are_logged_without_partner(client, store):
 
 def test_usage_rows_hold_no_personal_data(client, store, partner, card_jpeg):
     code, key = partner()
-    client.post("/ocr/v2", params={"partner_code": code, "partner_key": key},
-                json={"image": b64(card_jpeg), "country": "MX", "scenario": "Ocr"})
+    client.post(
+        "/ocr/v2",
+        params={"partner_code": code, "partner_key": key},
+        json={"image": b64(card_jpeg), "country": "MX", "scenario": "Ocr"},
+    )
     (row,) = store.usage(code)
-    assert set(row) == {"sequence_id", "partner", "at", "country", "code", "billed",
-                        "duration_ms"}
+    assert set(row) == {"sequence_id", "partner", "at", "country", "code", "billed", "duration_ms"}
 
 
 def test_unlimited_partner_keeps_unlimited_balance(client, store, partner, card_jpeg):
     code, key = partner()
     for _ in range(3):
-        client.post("/ocr/v2", params={"partner_code": code, "partner_key": key},
-                    json={"image": b64(card_jpeg), "country": "MX", "scenario": "Ocr"})
+        client.post(
+            "/ocr/v2",
+            params={"partner_code": code, "partner_key": key},
+            json={"image": b64(card_jpeg), "country": "MX", "scenario": "Ocr"},
+        )
     assert store.get(code).balance is None
 
 

@@ -6,8 +6,8 @@ import datetime as dt
 
 import cv2
 import numpy as np
-from conftest import card_photo
 
+from conftest import card_photo
 from idreader.api.assemble import card_info, success_answer
 from idreader.api.contract import to_wire
 from idreader.pipeline import Options, read
@@ -41,8 +41,9 @@ def test_locate_under_perspective():
     img = card_photo(900, 600)
     src = np.float32([[0, 0], [899, 0], [899, 599], [0, 599]])
     dst = np.float32([[60, 30], [860, 0], [899, 599], [0, 560]])
-    warped = cv2.warpPerspective(img, cv2.getPerspectiveTransform(src, dst), (900, 600),
-                                 borderValue=(40, 120, 40))
+    warped = cv2.warpPerspective(
+        img, cv2.getPerspectiveTransform(src, dst), (900, 600), borderValue=(40, 120, 40)
+    )
     doc = locate_document(warped)
     assert doc.edges_found
     quality = check_quality(doc, warped.shape)
@@ -67,8 +68,7 @@ def test_clean_colour_card_passes_quality_and_forgery():
 
 
 def test_greyscale_copy_is_flagged():
-    img = cv2.cvtColor(cv2.cvtColor(card_photo(1800, 1200), cv2.COLOR_BGR2GRAY),
-                       cv2.COLOR_GRAY2BGR)
+    img = cv2.cvtColor(cv2.cvtColor(card_photo(1800, 1200), cv2.COLOR_BGR2GRAY), cv2.COLOR_GRAY2BGR)
     quality = check_quality(locate_document(img), img.shape)
     assert quality[COLORNESS] == ERROR
     assert detect_forgery(quality) == ["black_white_print"]
@@ -93,15 +93,17 @@ def test_card_cut_by_frame_fails_bounds():
 
 
 def field(name, value, validity=OK, source="visual"):
-    return FieldReading(name=name, original_value=value, value=value, validity=validity,
-                        source=source)
+    return FieldReading(
+        name=name, original_value=value, value=value, validity=validity, source=source
+    )
 
 
 def test_decide_rules():
     expired = [field("Date of Expiry", "2020-01-01")]
     valid = [field("Date of Expiry", "2030-01-01")]
     assert decide([], named=False, mrz=NOT_DONE, document_seen=False, today=TODAY)[0] == (
-        "not performed")
+        "not performed"
+    )
     result, status = decide(valid, named=True, mrz=OK, document_seen=True, today=TODAY)
     assert result == "success" and (status.expiry, status.text) == (OK, OK)
     result, status = decide(expired, named=True, mrz=OK, document_seen=True, today=TODAY)
@@ -113,12 +115,14 @@ def test_decide_rules():
 
 
 def test_card_info_groups_sources_most_trusted_first():
-    info = card_info([
-        field("Surname", "DOE", source="visual"),
-        field("Date of Birth", "1980-01-01", source="visual"),
-        field("Surname", "DOE", source="mrz"),
-        field("Surname", "D0E", validity=ERROR, source="barcode"),
-    ])
+    info = card_info(
+        [
+            field("Surname", "DOE", source="visual"),
+            field("Date of Birth", "1980-01-01", source="visual"),
+            field("Surname", "DOE", source="mrz"),
+            field("Surname", "D0E", validity=ERROR, source="barcode"),
+        ]
+    )
     names = [f.field_name for f in info.field_list]
     assert names == ["Surname", "Date of Birth"]
     surname = info.field_list[0]
@@ -127,9 +131,10 @@ def test_card_info_groups_sources_most_trusted_first():
 
 
 def test_read_is_the_shared_entry_point():
-    ok, buf = cv2.imencode(".jpg", card_photo())
-    reading = read(buf.tobytes(), "MX", Options(images=True, image_quality=True,
-                                                document_forgery=True))
+    _, buf = cv2.imencode(".jpg", card_photo())
+    reading = read(
+        buf.tobytes(), "MX", Options(images=True, image_quality=True, document_forgery=True)
+    )
     wire = to_wire(success_answer(reading, "0" * 32))
     assert wire["image_info"]["field_list"][0]["field_name"] == "Document Front"
     assert len(wire["image_quality_info"]["list"]) == 8

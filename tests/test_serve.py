@@ -15,11 +15,17 @@ from conftest import TODAY, b64, card_photo, encode, free_port
 
 
 def start(tmp_path, port: int) -> subprocess.Popen:
-    env = os.environ | {"IDREADER_DATABASE_URL": f"sqlite:///{tmp_path}/serve.db",
-                        "IDREADER_TODAY": TODAY}
+    env = os.environ | {
+        "IDREADER_DATABASE_URL": f"sqlite:///{tmp_path}/serve.db",
+        "IDREADER_TODAY": TODAY,
+    }
     return subprocess.Popen(
         [sys.executable, "-m", "idreader.cli.main", "serve", "--port", str(port)],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def wait_ready(port: int) -> None:
@@ -51,9 +57,12 @@ def test_serve_prints_demo_partner_and_logs_privately(tmp_path):
         code = re.search(r"partner_code=(\S+)", out_so_far).group(1)
         key = re.search(r"partner_key=(\S+)", out_so_far).group(1)
         params = {"partner_code": code, "partner_key": key}
-        r = httpx.post(f"http://127.0.0.1:{port}/ocr/v2", params=params,
-                       json={"image": image, "country": "MX", "scenario": "Ocr",
-                             "options": "images"}, timeout=30)
+        r = httpx.post(
+            f"http://127.0.0.1:{port}/ocr/v2",
+            params=params,
+            json={"image": image, "country": "MX", "scenario": "Ocr", "options": "images"},
+            timeout=30,
+        )
         answer = r.json()
         assert answer["code"] == 200 and r.headers["x-sequence-id"] == answer["sequence_id"]
         assert httpx.get(f"http://127.0.0.1:{port}/docs", timeout=5).status_code == 200

@@ -25,8 +25,9 @@ def verify_key(key: str, stored: str) -> bool:
         scheme, iterations, salt_hex, digest_hex = stored.split("$")
         if scheme != "pbkdf2_sha256":
             return False
-        digest = hashlib.pbkdf2_hmac("sha256", key.encode(), bytes.fromhex(salt_hex),
-                                     int(iterations))
+        digest = hashlib.pbkdf2_hmac(
+            "sha256", key.encode(), bytes.fromhex(salt_hex), int(iterations)
+        )
     except ValueError:
         return False
     return hmac.compare_digest(digest, bytes.fromhex(digest_hex))

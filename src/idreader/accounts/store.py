@@ -31,8 +31,9 @@ def check_credentials(code: str | None, key: str | None) -> None:
     if code is not None and not PARTNER_CODE.fullmatch(code):
         raise ValueError("partner code: 1-64 letters, digits, '_', '.', '-'")
     if key is not None and (len(key) < MIN_KEY_LENGTH or not PARTNER_KEY.fullmatch(key)):
-        raise ValueError(f"partner key: at least {MIN_KEY_LENGTH} printable ASCII characters, "
-                         "no spaces")
+        raise ValueError(
+            f"partner key: at least {MIN_KEY_LENGTH} printable ASCII characters, no spaces"
+        )
 
 
 def utc_iso(value: dt.datetime) -> str:
@@ -65,8 +66,12 @@ class PartnerView:
     @classmethod
     def of(cls, p: Partner) -> PartnerView:
         return cls(
-            id=p.id, code=p.code, services=[s for s in p.services.split(",") if s],
-            blocked=p.blocked, balance=p.balance, daily_limit=p.daily_limit,
+            id=p.id,
+            code=p.code,
+            services=[s for s in p.services.split(",") if s],
+            blocked=p.blocked,
+            balance=p.balance,
+            daily_limit=p.daily_limit,
             expires_on=p.expires_on.isoformat() if p.expires_on else None,
             countries=p.countries.split(",") if p.countries else None,
             created_at=utc_iso(p.created_at),
@@ -87,8 +92,13 @@ class PartnerStore:
         with self.sessions.begin() as s:
             if s.scalar(select(Partner.id).where(Partner.code == code)) is not None:
                 raise PartnerExists(code)
-            partner = Partner(code=code, key_hash=hash_key(key), services="ocr", blocked=False,
-                              created_at=dt.datetime.now(dt.UTC))
+            partner = Partner(
+                code=code,
+                key_hash=hash_key(key),
+                services="ocr",
+                blocked=False,
+                created_at=dt.datetime.now(dt.UTC),
+            )
             _apply(partner, values)
             s.add(partner)
             s.flush()
@@ -158,8 +168,11 @@ class PartnerStore:
 
     def calls_on(self, partner_id: int, day: dt.date) -> int:
         with self.sessions() as s:
-            calls = s.scalar(select(DailyUsage.calls).where(
-                DailyUsage.partner_id == partner_id, DailyUsage.day == day))
+            calls = s.scalar(
+                select(DailyUsage.calls).where(
+                    DailyUsage.partner_id == partner_id, DailyUsage.day == day
+                )
+            )
             return calls or 0
 
     def charge(self, partner: PartnerView, today: dt.date) -> None:
@@ -171,8 +184,9 @@ class PartnerStore:
         with self.sessions.begin() as s:
             taken = s.execute(
                 update(Partner)
-                .where(Partner.id == partner.id,
-                       or_(Partner.balance.is_(None), Partner.balance > 0))
+                .where(
+                    Partner.id == partner.id, or_(Partner.balance.is_(None), Partner.balance > 0)
+                )
                 .values(balance=Partner.balance - 1)
                 .execution_options(synchronize_session=False)
             ).rowcount
@@ -194,26 +208,50 @@ class PartnerStore:
         ).returning(DailyUsage.calls)
         return s.execute(stmt).first() is not None
 
-    def record_usage(self, *, sequence_id: str, partner_id: int | None, country: str | None,
-                     code: int, billed: bool, duration_ms: float) -> None:
+    def record_usage(
+        self,
+        *,
+        sequence_id: str,
+        partner_id: int | None,
+        country: str | None,
+        code: int,
+        billed: bool,
+        duration_ms: float,
+    ) -> None:
         with self.sessions.begin() as s:
-            s.add(UsageRecord(sequence_id=sequence_id, partner_id=partner_id,
-                              at=dt.datetime.now(dt.UTC), country=country, code=code,
-                              billed=billed, duration_ms=round(duration_ms, 1)))
+            s.add(
+                UsageRecord(
+                    sequence_id=sequence_id,
+                    partner_id=partner_id,
+                    at=dt.datetime.now(dt.UTC),
+                    country=country,
+                    code=code,
+                    billed=billed,
+                    duration_ms=round(duration_ms, 1),
+                )
+            )
 
     def usage(self, code: str | None = None, since: dt.datetime | None = None) -> list[dict]:
         with self.sessions() as s:
-            q = (select(UsageRecord, Partner.code)
-                 .join(Partner, Partner.id == UsageRecord.partner_id, isouter=True)
-                 .order_by(UsageRecord.at))
+            q = (
+                select(UsageRecord, Partner.code)
+                .join(Partner, Partner.id == UsageRecord.partner_id, isouter=True)
+                .order_by(UsageRecord.at)
+            )
             if code:
                 q = q.where(Partner.code == code)
             if since:
                 q = q.where(UsageRecord.at >= since)
             return [
-                {"sequence_id": u.sequence_id, "partner": pcode, "at": utc_iso(u.at),
-                 "country": u.country, "code": u.code, "billed": u.billed,
-                 "duration_ms": u.duration_ms}
+                {
+                    "sequence_id": u.sequence_id,
+                    "partner": pcode,
+                    "at": utc_iso(u.at),
+                    "country": u.country,
+                    "code": u.code,
+                    "billed": u.billed,
+                    "duration_ms": u.duration_ms,
+                }
                 for u, pcode in s.execute(q)
             ]
 

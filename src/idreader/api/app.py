@@ -46,15 +46,17 @@ class OcrEndpoint:
         self.store = store
         self.pipeline_slots = asyncio.Semaphore(settings.pipeline_concurrency)
 
-    async def __call__(self, request: Request, partner_code: str | None,
-                       partner_key: str | None) -> JSONResponse:
+    async def __call__(
+        self, request: Request, partner_code: str | None, partner_key: str | None
+    ) -> JSONResponse:
         sequence_id = new_sequence_id()
         started = time.perf_counter()
         deadline = Deadline.after(self.settings.processing_timeout_s)
         trace: dict = {"partner": None, "partner_id": None, "country": None, "billed": False}
         try:
-            answer = await self.handle(request, partner_code, partner_key, sequence_id,
-                                       deadline, trace)
+            answer = await self.handle(
+                request, partner_code, partner_key, sequence_id, deadline, trace
+            )
         except ApiError as err:
             answer = OcrError(code=err.code, message=err.message, sequence_id=sequence_id)
         except (ProcessingTimeout, TimeoutError):
@@ -65,14 +67,30 @@ class OcrEndpoint:
             answer = OcrError(code=INTERNAL, message="Internal error", sequence_id=sequence_id)
         latency_ms = (time.perf_counter() - started) * 1000
         await self.account(answer, trace, latency_ms)
-        log.info("request", extra={"fields": {
-            "sequence_id": sequence_id, "partner": trace["partner"], "code": answer.code,
-            "country": trace["country"], "billed": trace["billed"],
-            "latency_ms": round(latency_ms, 1)}})
+        log.info(
+            "request",
+            extra={
+                "fields": {
+                    "sequence_id": sequence_id,
+                    "partner": trace["partner"],
+                    "code": answer.code,
+                    "country": trace["country"],
+                    "billed": trace["billed"],
+                    "latency_ms": round(latency_ms, 1),
+                }
+            },
+        )
         return JSONResponse(to_wire(answer), headers={"X-Sequence-Id": sequence_id})
 
-    async def handle(self, request: Request, partner_code: str | None, partner_key: str | None,
-                     sequence_id: str, deadline: Deadline, trace: dict) -> OcrSuccess:
+    async def handle(
+        self,
+        request: Request,
+        partner_code: str | None,
+        partner_key: str | None,
+        sequence_id: str,
+        deadline: Deadline,
+        trace: dict,
+    ) -> OcrSuccess:
         code, key = (partner_code or "").strip(), (partner_key or "").strip()
         if not code:
             raise ApiError.empty("partner_code")
@@ -87,18 +105,22 @@ class OcrEndpoint:
         except BodyTooLarge as exc:
             raise ApiError.invalid("image") from exc
         body = parse_body(raw)
-        call = await run_in_threadpool(validate_call, body,
-                                       max_image_bytes=self.settings.max_image_bytes,
-                                       max_image_pixels=self.settings.max_image_pixels,
-                                       opened=self.opened_for(partner.countries))
+        call = await run_in_threadpool(
+            validate_call,
+            body,
+            max_image_bytes=self.settings.max_image_bytes,
+            max_image_pixels=self.settings.max_image_pixels,
+            opened=self.opened_for(partner.countries),
+        )
         trace["country"] = call.country
         await run_in_threadpool(self.store.charge, partner, today)
         trace["billed"] = True
         remaining = max(0.0, deadline.at - time.monotonic())
         async with asyncio.timeout(remaining):
             async with self.pipeline_slots:
-                return await run_in_threadpool(recognise, call, sequence_id, self.settings,
-                                               deadline)
+                return await run_in_threadpool(
+                    recognise, call, sequence_id, self.settings, deadline
+                )
 
     def opened_for(self, partner_countries: list[str] | None) -> frozenset[str] | None:
         deployment = self.settings.opened_country_set()
@@ -110,12 +132,18 @@ class OcrEndpoint:
     async def account(self, answer: OcrError, trace: dict, latency_ms: float) -> None:
         try:
             await run_in_threadpool(
-                self.store.record_usage, sequence_id=answer.sequence_id,
-                partner_id=trace["partner_id"], country=trace["country"], code=answer.code,
-                billed=trace["billed"], duration_ms=latency_ms)
+                self.store.record_usage,
+                sequence_id=answer.sequence_id,
+                partner_id=trace["partner_id"],
+                country=trace["country"],
+                code=answer.code,
+                billed=trace["billed"],
+                duration_ms=latency_ms,
+            )
         except Exception:
-            log.exception("usage not recorded",
-                          extra={"fields": {"sequence_id": answer.sequence_id}})
+            log.exception(
+                "usage not recorded", extra={"fields": {"sequence_id": answer.sequence_id}}
+            )
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -128,8 +156,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await run_in_threadpool(migrate, settings.database_url)
         yield
 
-    app = FastAPI(title="idreader", summary="OCR API V2.0 for identity documents",
-                  version="2.0", lifespan=lifespan)
+    app = FastAPI(
+        title="idreader",
+        summary="OCR API V2.0 for identity documents",
+        version="2.0",
+        lifespan=lifespan,
+    )
     endpoint = OcrEndpoint(settings, store)
     app.state.store = store
 
@@ -138,10 +170,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         response_model=OcrSuccess | OcrError,
         summary="Read an identity document",
         description="Always HTTP 200; `code` carries the outcome (see the contract).",
-        openapi_extra={"requestBody": {
-            "required": True,
-            "content": {"application/json": {"schema": OcrRequest.model_json_schema()}},
-        }},
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": OcrRequest.model_json_schema()}},
+            }
+        },
     )
     async def ocr(
         request: Request,

@@ -79,8 +79,9 @@ def validate_call(
     """Checks 4b-7. ``opened`` is the set of countries open to this caller (None: all)."""
     require_present(body)
     try:
-        image = decode_image(decode_base64_image(body["image"], max_image_bytes),
-                             max_image_bytes, max_image_pixels)
+        image = decode_image(
+            decode_base64_image(body["image"], max_image_bytes), max_image_bytes, max_image_pixels
+        )
     except ImageDecodeError as exc:
         raise ApiError.invalid("image") from exc
     country = body["country"]

@@ -20,8 +20,9 @@ def new_sequence_id() -> str:
     return uuid.uuid4().hex
 
 
-def recognise(call: OcrCall, sequence_id: str, settings: Settings,
-              deadline: Deadline | None = None) -> OcrSuccess:
+def recognise(
+    call: OcrCall, sequence_id: str, settings: Settings, deadline: Deadline | None = None
+) -> OcrSuccess:
     reading = read(call.image, call.country, call.options, deadline=deadline, settings=settings)
     return success_answer(reading, sequence_id)
 
@@ -30,9 +31,12 @@ def ocr_without_partner(body: dict, settings: Settings) -> OcrSuccess | OcrError
     """Checks 4-7 and recognition for a local caller (no partner, no billing)."""
     sequence_id = new_sequence_id()
     try:
-        call = validate_call(body, max_image_bytes=settings.max_image_bytes,
-                             max_image_pixels=settings.max_image_pixels,
-                             opened=settings.opened_country_set())
+        call = validate_call(
+            body,
+            max_image_bytes=settings.max_image_bytes,
+            max_image_pixels=settings.max_image_pixels,
+            opened=settings.opened_country_set(),
+        )
         return recognise(call, sequence_id, settings)
     except ApiError as err:
         return OcrError(code=err.code, message=err.message, sequence_id=sequence_id)

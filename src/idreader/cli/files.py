@@ -21,15 +21,20 @@ IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png"}
 
 def scan_file(path: str, country: str, options: str | None) -> dict:
     """The API's JSON answer for one local file."""
-    body = {"image": base64.b64encode(Path(path).read_bytes()).decode(), "country": country,
-            "scenario": "Ocr", "options": options}
+    body = {
+        "image": base64.b64encode(Path(path).read_bytes()).decode(),
+        "country": country,
+        "scenario": "Ocr",
+        "options": options,
+    }
     return to_wire(ocr_without_partner(body, get_settings()))
 
 
-def scan(image: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True),
-         country: str = typer.Option(..., "--country", help="ISO 3166-1 alpha-2, e.g. MX"),
-         options: str = typer.Option(None, "--options",
-                                     help="images,image_quality,document_forgery")) -> None:
+def scan(
+    image: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True),
+    country: str = typer.Option(..., "--country", help="ISO 3166-1 alpha-2, e.g. MX"),
+    options: str = typer.Option(None, "--options", help="images,image_quality,document_forgery"),
+) -> None:
     """Read one image file and print the same JSON the API returns (no partner needed)."""
     print_json(scan_file(str(image), country, options))
 
@@ -58,11 +63,13 @@ def already_done(out: Path) -> set[str]:
     return done
 
 
-def batch(source: str = typer.Argument(..., help="A folder (searched recursively) or a glob"),
-          country: str = typer.Option(..., "--country"),
-          out: Path = typer.Option(..., "--out", help="JSON Lines file; appended to"),
-          options: str = typer.Option(None, "--options"),
-          workers: int = typer.Option(1, "--workers", min=1)) -> None:
+def batch(
+    source: str = typer.Argument(..., help="A folder (searched recursively) or a glob"),
+    country: str = typer.Option(..., "--country"),
+    out: Path = typer.Option(..., "--out", help="JSON Lines file; appended to"),
+    options: str = typer.Option(None, "--options"),
+    workers: int = typer.Option(1, "--workers", min=1),
+) -> None:
     """Read many images into one JSON line each; re-running skips what --out already has."""
     images = find_images(source)
     if not images:
@@ -71,12 +78,19 @@ def batch(source: str = typer.Argument(..., help="A folder (searched recursively
     todo = [p for p in images if p not in done]
     typer.echo(f"{len(images)} images, {len(images) - len(todo)} already in {out}")
     out.parent.mkdir(parents=True, exist_ok=True)
-    with (ProcessPoolExecutor(workers) as pool, out.open("a", encoding="utf-8") as sink,
-          Progress() as progress):
+    with (
+        ProcessPoolExecutor(workers) as pool,
+        out.open("a", encoding="utf-8") as sink,
+        Progress() as progress,
+    ):
         task = progress.add_task("reading", total=len(todo))
         futures = {pool.submit(scan_file, p, country, options): p for p in todo}
         for future in as_completed(futures):
-            sink.write(json.dumps({"image": futures[future], "response": future.result()},
-                                  ensure_ascii=False) + "\n")
+            sink.write(
+                json.dumps(
+                    {"image": futures[future], "response": future.result()}, ensure_ascii=False
+                )
+                + "\n"
+            )
             sink.flush()
             progress.advance(task)

@@ -6,8 +6,11 @@ import typer
 
 from idreader.cli import files, partners, server
 
-app = typer.Typer(help="Self-hosted identity-document reader (OCR API V2.0).",
-                  no_args_is_help=True, add_completion=False)
+app = typer.Typer(
+    help="Self-hosted identity-document reader (OCR API V2.0).",
+    no_args_is_help=True,
+    add_completion=False,
+)
 app.command("serve")(server.serve)
 app.add_typer(partners.partner_app, name="partner")
 app.command("usage")(partners.usage)

@@ -99,18 +99,33 @@ def _run(action, as_json: bool, key_shown: bool = False, quiet: bool = False):
 
 
 @partner_app.command()
-def create(code: str = CODE, key: str = KEY, services: str = SERVICES, balance: str = BALANCE,
-           daily_limit: str = DAILY, expires: str = EXPIRES, countries: str = COUNTRIES,
-           blocked: bool = BLOCKED, as_json: bool = JSON) -> None:
+def create(
+    code: str = CODE,
+    key: str = KEY,
+    services: str = SERVICES,
+    balance: str = BALANCE,
+    daily_limit: str = DAILY,
+    expires: str = EXPIRES,
+    countries: str = COUNTRIES,
+    blocked: bool = BLOCKED,
+    as_json: bool = JSON,
+) -> None:
     """Create a partner; its key is printed once."""
     values = _values(services, balance, daily_limit, expires, countries, blocked)
     _run(lambda: open_store().create(code, key, **values), as_json, key_shown=True)
 
 
 @partner_app.command()
-def update(code: str = CODE, services: str = SERVICES, balance: str = BALANCE,
-           daily_limit: str = DAILY, expires: str = EXPIRES, countries: str = COUNTRIES,
-           blocked: bool = BLOCKED, as_json: bool = JSON) -> None:
+def update(
+    code: str = CODE,
+    services: str = SERVICES,
+    balance: str = BALANCE,
+    daily_limit: str = DAILY,
+    expires: str = EXPIRES,
+    countries: str = COUNTRIES,
+    blocked: bool = BLOCKED,
+    as_json: bool = JSON,
+) -> None:
     """Change a partner's services, balance, limits, expiry or countries."""
     values = _values(services, balance, daily_limit, expires, countries, blocked)
     _run(lambda: open_store().update(code, **values), as_json)
@@ -131,10 +146,14 @@ def list_partners(as_json: bool = JSON) -> None:
         return
     table = Table("code", "services", "blocked", "balance", "daily limit", "expires", "countries")
     for p in partners:
-        table.add_row(p.code, ",".join(p.services), str(p.blocked),
-                      *(str(v) if v is not None else "unlimited"
-                        for v in (p.balance, p.daily_limit)),
-                      p.expires_on or "never", ",".join(p.countries or ["all"]))
+        table.add_row(
+            p.code,
+            ",".join(p.services),
+            str(p.blocked),
+            *(str(v) if v is not None else "unlimited" for v in (p.balance, p.daily_limit)),
+            p.expires_on or "never",
+            ",".join(p.countries or ["all"]),
+        )
     Console().print(table)
 
 
@@ -166,9 +185,11 @@ def delete(code: str = CODE, as_json: bool = JSON) -> None:
         typer.echo(f"deleted {code}")
 
 
-def usage(partner: str = typer.Option(None, "--partner", help="Only this partner code"),
-          since: str = typer.Option(None, "--since", help="From this date/time (ISO 8601)"),
-          as_json: bool = JSON) -> None:
+def usage(
+    partner: str = typer.Option(None, "--partner", help="Only this partner code"),
+    since: str = typer.Option(None, "--since", help="From this date/time (ISO 8601)"),
+    as_json: bool = JSON,
+) -> None:
     """List requests: sequence id, partner, time, country, code, duration."""
     try:
         start = dt.datetime.fromisoformat(since) if since else None
@@ -185,7 +206,14 @@ def usage(partner: str = typer.Option(None, "--partner", help="Only this partner
         return
     table = Table("sequence_id", "partner", "at", "country", "code", "billed", "ms")
     for r in rows:
-        table.add_row(r["sequence_id"], r["partner"] or "-", r["at"], r["country"] or "-",
-                      str(r["code"]), str(r["billed"]), f"{r['duration_ms']:.0f}")
+        table.add_row(
+            r["sequence_id"],
+            r["partner"] or "-",
+            r["at"],
+            r["country"] or "-",
+            str(r["code"]),
+            str(r["billed"]),
+            f"{r['duration_ms']:.0f}",
+        )
     Console().print(table)
     typer.echo(f"{len(rows)} requests, {sum(r['billed'] for r in rows)} billed")

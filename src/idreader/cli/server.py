@@ -13,8 +13,10 @@ from idreader.config import get_settings
 def ensure_demo_partner(store: PartnerStore, code: str) -> None:
     """On a fresh database, create a demo partner and show its key (once: it is stored hashed)."""
     if store.count():
-        typer.echo(f"partners: {store.count()} (keys are stored hashed; "
-                   f"'idreader partner rotate-key --code {code}' issues a new demo key)")
+        typer.echo(
+            f"partners: {store.count()} (keys are stored hashed; "
+            f"'idreader partner rotate-key --code {code}' issues a new demo key)"
+        )
         return
     partner, key = store.create(code)
     typer.secho("demo partner created; the key is shown only now:", fg=typer.colors.GREEN)
@@ -31,5 +33,12 @@ def serve(
     ensure_demo_partner(open_store(), settings.demo_partner_code)
     typer.echo(f"serving POST http://{host}:{port}{settings.api_path} (docs at /docs)")
     # access_log off: the query string carries partner_key.
-    uvicorn.run("idreader.api.app:create_app", factory=True, host=host, port=port,
-                workers=workers, access_log=False, log_level="warning")
+    uvicorn.run(
+        "idreader.api.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        access_log=False,
+        log_level="warning",
+    )

@@ -57,9 +57,11 @@ def decode_image(data: bytes, max_bytes: int, max_pixels: int) -> DecodedImage:
             header = Image.open(io.BytesIO(data))  # reads the header only
         with header:
             width, height = header.size
-            orientation = int(header.getexif().get(0x0112, 1) or 1) if fmt == "jpeg" else 1
+            orientation = header.getexif().get(0x0112, 1)
     except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError) as exc:
         raise ImageDecodeError("unreadable header") from exc
+    if not isinstance(orientation, int) or not 1 <= orientation <= 8:
+        orientation = 1  # malformed tags are ignored, as Pillow's exif_transpose does
     if width <= 0 or height <= 0 or width * height > max_pixels:
         raise ImageDecodeError("pixel count out of range")
     pixels = cv2.imdecode(

@@ -14,8 +14,9 @@ def encode_jpeg(pixels: np.ndarray, max_side: int) -> bytes:
     h, w = pixels.shape[:2]
     scale = min(1.0, max_side / max(h, w))
     if scale < 1.0:
-        pixels = cv2.resize(pixels, (round(w * scale), round(h * scale)),
-                            interpolation=cv2.INTER_AREA)
+        pixels = cv2.resize(
+            pixels, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA
+        )
     ok, buf = cv2.imencode(".jpg", pixels, [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY])
     if not ok:
         raise RuntimeError("JPEG encoding failed")

@@ -59,8 +59,9 @@ def touches_frame(corners: np.ndarray, shape: tuple[int, ...]) -> bool:
     h, w = shape[:2]
     mx, my = BOUNDS_MARGIN * w, BOUNDS_MARGIN * h
     xs, ys = corners[:, 0], corners[:, 1]
-    return bool((xs <= mx).any() or (xs >= w - 1 - mx).any() or (ys <= my).any()
-                or (ys >= h - 1 - my).any())
+    return bool(
+        (xs <= mx).any() or (xs >= w - 1 - mx).any() or (ys <= my).any() or (ys >= h - 1 - my).any()
+    )
 
 
 def is_colour(pixels: np.ndarray) -> bool:
@@ -75,10 +76,14 @@ def check_quality(document: Document, frame_shape: tuple[int, ...]) -> dict[int,
         FOCUS: OK if sharpness(doc) >= FOCUS_MIN_SHARPNESS else ERROR,
         RESOLUTION: OK if effective_dpi(document) >= MIN_DPI else ERROR,
         COLORNESS: OK if is_colour(doc) else ERROR,
-        PERSPECTIVE: (OK if max_corner_deviation_deg(document.corners) <= PERSPECTIVE_MAX_DEG
-                      else ERROR) if located else NOT_DONE,
+        PERSPECTIVE: (
+            OK if max_corner_deviation_deg(document.corners) <= PERSPECTIVE_MAX_DEG else ERROR
+        )
+        if located
+        else NOT_DONE,
         BOUNDS: (ERROR if touches_frame(document.corners, frame_shape) else OK)
-        if located else NOT_DONE,
+        if located
+        else NOT_DONE,
         SCREEN_CAPTURE: NOT_DONE,
         PORTRAIT: NOT_DONE,
     }

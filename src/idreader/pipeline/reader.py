@@ -30,7 +30,10 @@ def read(
     deadline.check()
     fields: list = []  # readers (MRZ, visual zone, barcode) plug in here
     result, status = decide(
-        fields, named=False, mrz=NOT_DONE, document_seen=document.edges_found,
+        fields,
+        named=False,
+        mrz=NOT_DONE,
+        document_seen=document.edges_found,
         today=settings.current_date(),
     )
     reading = Reading(result=result, status=status, fields=fields)

@@ -27,8 +27,12 @@ def upgrade() -> None:
     )
     op.create_table(
         "daily_usage",
-        sa.Column("partner_id", sa.Integer, sa.ForeignKey("partners.id", ondelete="CASCADE"),
-                  primary_key=True),
+        sa.Column(
+            "partner_id",
+            sa.Integer,
+            sa.ForeignKey("partners.id", ondelete="CASCADE"),
+            primary_key=True,
+        ),
         sa.Column("day", sa.Date, primary_key=True),
         sa.Column("calls", sa.Integer, nullable=False),
     )
@@ -36,8 +40,12 @@ def upgrade() -> None:
         "usage",
         sa.Column("id", sa.Integer, primary_key=True),
         sa.Column("sequence_id", sa.String(32), nullable=False, unique=True),
-        sa.Column("partner_id", sa.Integer, sa.ForeignKey("partners.id", ondelete="SET NULL"),
-                  nullable=True),
+        sa.Column(
+            "partner_id",
+            sa.Integer,
+            sa.ForeignKey("partners.id", ondelete="SET NULL"),
+            nullable=True,
+        ),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("country", sa.String(2), nullable=True),
         sa.Column("code", sa.Integer, nullable=False),
