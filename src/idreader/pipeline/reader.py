@@ -36,7 +36,12 @@ def read(
         document_seen=document.edges_found,
         today=settings.current_date(),
     )
-    reading = Reading(result=result, status=status, fields=fields)
+    reading = Reading(
+        result=result,
+        status=status,
+        fields=fields,
+        corners=document.corners.tolist() if document.edges_found else None,
+    )
     if options.image_quality or options.document_forgery:
         quality = check_quality(document, image.pixels.shape)
         reading.quality = quality if options.image_quality else None
