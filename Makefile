@@ -3,18 +3,27 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-# Debian packages the project needs at run time (installed when make runs as root).
-DEBIAN_PACKAGES :=
+# Debian packages the project needs (installed when make runs as root): fonts for the
+# synthetic-document generator.
+DEBIAN_PACKAGES := fonts-ocr-b fonts-dejavu-core fonts-liberation2 fonts-freefont-ttf
 HOST ?= 127.0.0.1
 PORT ?= 8080
+# Benchmark: the peer reader (PassportEye) lives in its own venv, never in idreader's.
+NAME ?= run
+WORKERS ?= 1
+BENCH_VENV := .venv-bench
+BENCH_STAMP := $(BENCH_VENV)/.installed
+BENCH_DEBIAN_PACKAGES := tesseract-ocr
+REAL_DEV := ../shared/data/real-dev/manifest.jsonl
 
-.PHONY: setup serve test lint bench clean
+.PHONY: setup serve test lint bench bench-env clean
 
-$(STAMP): pyproject.toml constraints.txt
-	@if [ -n "$(strip $(DEBIAN_PACKAGES))" ]; then \
+$(STAMP): pyproject.toml constraints.txt Makefile
+	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEBIAN_PACKAGES); \
-	  else echo "not root: make sure these Debian packages are installed: $(DEBIAN_PACKAGES)"; fi; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  else echo "not root: install these Debian packages: $$missing"; exit 1; fi; \
 	fi
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --disable-pip-version-check -c constraints.txt -e '.[dev]'
@@ -33,6 +42,25 @@ test: setup
 lint: setup
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
+
+$(BENCH_STAMP): bench/requirements-peer.txt
+	@if ! command -v tesseract >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BENCH_DEBIAN_PACKAGES); \
+	  else echo "not root: make sure these Debian packages are installed: $(BENCH_DEBIAN_PACKAGES)"; fi; \
+	fi
+	test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install -q --disable-pip-version-check -r bench/requirements-peer.txt
+	touch $@
+
+bench-env: $(BENCH_STAMP)
+
+bench: setup bench-env
+	@$(BIN)/idreader synth --help >/dev/null 2>&1 || { \
+	  echo "idreader synth is not available yet: cannot generate the synthetic sets"; exit 2; }
+	$(BIN)/idreader synth --n 200 --seed 1 --out bench/out/synth-clean --defects none
+	$(BIN)/idreader synth --n 300 --seed 2 --out bench/out/synth-defects
+	$(BIN)/idreader bench bench/out/synth-clean bench/out/synth-defects $(REAL_DEV) --name $(NAME) --workers $(WORKERS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

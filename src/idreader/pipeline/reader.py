@@ -40,7 +40,7 @@ def read(
         result=result,
         status=status,
         fields=fields,
-        corners=document.corners.tolist() if document.edges_found else None,
+        corners=document.corners.tolist(),
     )
     if options.image_quality or options.document_forgery:
         quality = check_quality(document, image.pixels.shape)

@@ -74,5 +74,5 @@ class Reading:
     graphics: dict[str, bytes] | None = None  # graphic field name -> JPEG
     quality: dict[int, int] | None = None  # ImageQualityCheckType -> CheckResult
     forgery: list[str] | None = None  # reasons; empty list means pass
-    # Located document corners (TL, TR, BR, BL) in input pixels; None when no edges were found.
+    # Document corners (TL, TR, BR, BL) in input pixels; the frame when no edges were found.
     corners: list[list[float]] | None = None
