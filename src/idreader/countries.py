@@ -6,6 +6,8 @@ import json
 from functools import cache
 from importlib.resources import files
 
+import yaml
+
 
 @cache
 def _countries() -> dict[str, dict]:
@@ -21,5 +23,22 @@ def country_name(alpha2: str) -> str:
     return _countries()[alpha2]["name"]
 
 
+@cache
+def _by_alpha3() -> dict[str, str]:
+    return {row["alpha3"]: a2 for a2, row in _countries().items()}
+
+
+@cache
+def _icao_extra() -> dict[str, str]:
+    text = files("idreader").joinpath("data/icao_codes.yaml").read_text("utf-8")
+    return yaml.safe_load(text)
+
+
 def alpha3_to_alpha2(alpha3: str) -> str | None:
-    return next((a2 for a2, row in _countries().items() if row["alpha3"] == alpha3), None)
+    """ISO alpha-2 for an ICAO/ISO alpha-3 code (Germany's ICAO 'D' included)."""
+    return "DE" if alpha3 == "D" else _by_alpha3().get(alpha3)
+
+
+def is_icao_code(code: str) -> bool:
+    """A code that may stand in an MRZ's issuing-state or nationality field."""
+    return code in _by_alpha3() or code in _icao_extra()

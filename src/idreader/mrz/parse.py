@@ -16,6 +16,7 @@ class ParsedMrz:
     lines: list[str]
     fields: dict[str, str]  # key -> raw text (fillers kept)
     checks: dict[str, bool] = field(default_factory=dict)  # key|"composite" -> check passes
+    coerced: int = 0  # characters forced into their position's class while correcting
 
     @property
     def valid(self) -> bool:
@@ -49,13 +50,29 @@ def parse(lines: list[str], format_name: str | None = None) -> ParsedMrz | None:
         parsed.fields[f.key] = text
         if f.check is not None:
             digit = lines[f.line][f.check]
+            if f.key == "optional_data" and digit == FILLER:
+                continue  # a '<' check digit: optional data some states leave unchecked
             optional_empty = f.kind == "alnum" and set(text) == {FILLER} and digit in "<0"
             parsed.checks[f.key] = optional_empty or is_valid(text, digit)
+    if fmt.name == "TD1" and lines[0][14] == FILLER:
+        _long_td1_number(parsed)
     if fmt.composite is not None:
         joined = "".join(lines[ln][a:b] for ln, a, b in fmt.composite.over)
         line, pos = fmt.composite.at
         parsed.checks["composite"] = is_valid(joined, lines[line][pos])
     return parsed
+
+
+def _long_td1_number(parsed: ParsedMrz) -> None:
+    """TD1 numbers over 9 characters go on in the optional data, ending in their check
+    digit (ICAO 9303-5, 4.2.2 note j)."""
+    rest = parsed.fields["optional_data"].split(FILLER, 1)[0]
+    if len(rest) < 2:
+        return
+    number = parsed.fields["document_number"] + rest[:-1]
+    parsed.fields["document_number"] = number
+    parsed.fields["optional_data"] = parsed.fields["optional_data"][len(rest) :]
+    parsed.checks["document_number"] = is_valid(number, rest[-1])
 
 
 def names_of(parsed: ParsedMrz) -> tuple[str, str]:

@@ -1,0 +1,221 @@
+"""Turn recognised MRZ text into the most likely MRZ that its check digits confirm.
+
+Rules: a character is forced into the class its position allows (a letter where a digit
+must stand becomes its lookalike digit). Beyond that, only characters the recogniser was
+unsure of may change, only to what it proposed or their commonest lookalike, and a field is
+only changed when exactly one such reading passes its check digit. A field whose check
+passes while another plausible reading would pass too is not confirmed. Nothing else is
+invented: an MRZ that cannot be confirmed stays invalid.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+
+import yaml
+
+from idreader.mrz.checkdigit import is_valid
+from idreader.mrz.formats import MrzField, MrzFormat
+from idreader.mrz.parse import FILLER, ParsedMrz, parse
+
+MAX_CHANGES = 2  # per field and its check digit
+CERTAIN = 0.95  # a character recognised at least this surely is never changed
+MIN_ALTERNATIVE = 0.05  # recogniser probability for an alternative to be tried
+RIVAL = 0.25  # a passing alternative this likely (vs. the reading) makes a pass ambiguous
+CLEAR_WIN = 4.0  # a repair must be this many times likelier than the next one
+DIGITS, LETTERS = set("0123456789"), set("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+@cache
+def confusions() -> dict:
+    return yaml.safe_load(files("idreader").joinpath("data/mrz_confusions.yaml").read_text())
+
+
+@dataclass
+class Cell:
+    """One MRZ position: the character read, and other candidates with their probabilities."""
+
+    char: str
+    prob: float = 1.0
+    others: tuple[tuple[str, float], ...] = ()
+
+
+def fit_length(cells: list[Cell], length: int) -> list[Cell]:
+    """Drop or add fillers in the longest filler run (where OCR merges or splits them)."""
+    cells = list(cells)
+    while len(cells) != length:
+        start, run = _longest_filler_run(cells)
+        if len(cells) > length:
+            del cells[(start + run - 1) if run else len(cells) - 1]
+        else:
+            cells.insert(start + run if run else len(cells), Cell(FILLER, 0.5))
+    return cells
+
+
+def _longest_filler_run(cells: list[Cell]) -> tuple[int, int]:
+    best, start = (len(cells), 0), None
+    for i, c in enumerate([*cells, Cell("x")]):
+        if c.char == FILLER and start is None:
+            start = i
+        elif c.char != FILLER and start is not None:
+            if i - start > best[1]:
+                best = (start, i - start)
+            start = None
+    return best
+
+
+def coerce(cell: Cell, allowed: set[str]) -> Cell:
+    """Keep the character if its class allows it, else the best allowed lookalike."""
+    if cell.char in allowed:
+        return cell
+    table = confusions()
+    options = [(c, p) for c, p in cell.others if c in allowed]
+    mapped = table["to_digit"].get(cell.char) or table["to_letter"].get(cell.char)
+    if cell.char in table["filler_lookalikes"] and FILLER in allowed:
+        options.append((FILLER, 0.0))
+    if mapped in allowed:
+        options.append((mapped, 0.0))
+    if not options:
+        return Cell(cell.char, 0.0, cell.others)
+    char, _ = max(options, key=lambda o: o[1])
+    return Cell(char, cell.prob * 0.5, cell.others)
+
+
+def allowed_chars(kind: str) -> set[str]:
+    return {
+        "digits": DIGITS,
+        "code": LETTERS | {FILLER},
+        "name": LETTERS | {FILLER},
+        "sex": {"M", "F", "X", FILLER},
+        "alnum": DIGITS | LETTERS | {FILLER},
+        "check": DIGITS | {FILLER},
+    }[kind]
+
+
+def cell_kinds(fmt: MrzFormat) -> list[list[str]]:
+    kinds = [["alnum"] * fmt.length for _ in range(fmt.lines)]
+    for f in fmt.fields:
+        for pos in range(f.start, f.end):
+            kinds[f.line][pos] = f.kind
+        if f.check is not None:
+            kinds[f.line][f.check] = "check"
+    if fmt.composite is not None:
+        line, pos = fmt.composite.at
+        kinds[line][pos] = "check"
+    return kinds
+
+
+def correct(fmt: MrzFormat, rows: list[list[Cell]]) -> ParsedMrz | None:
+    """Lines of cells (any length) -> the parsed, corrected MRZ for this format."""
+    if len(rows) != fmt.lines:
+        return None
+    kinds = cell_kinds(fmt)
+    fitted = [fit_length(row, fmt.length) for row in rows]
+    grid = [
+        [coerce(c, allowed_chars(k)) for c, k in zip(row, ks, strict=True)]
+        for row, ks in zip(fitted, kinds, strict=True)
+    ]
+    coerced = sum(
+        a.char != b.char
+        for ra, rb in zip(fitted, grid, strict=True)
+        for a, b in zip(ra, rb, strict=True)
+    )
+    clean_name_fillers(fmt, grid)
+    unconfirmed = [f.key for f in fmt.fields if f.check is not None and not settle_field(f, grid)]
+    lines = ["".join(c.char for c in row) for row in grid]
+    parsed = parse(lines, fmt.name)
+    if parsed is not None:
+        parsed.coerced = coerced
+        for key in unconfirmed:
+            if key in parsed.checks:
+                parsed.checks[key] = False
+    return parsed
+
+
+def clean_name_fillers(fmt: MrzFormat, grid: list[list[Cell]]) -> None:
+    """In a name field, a lone letter inside a long filler run is a misread '<'."""
+    lookalikes = set(confusions()["filler_lookalikes"])
+    for f in fmt.fields:
+        if f.kind != "name":
+            continue
+        row = grid[f.line]
+        for i in range(f.start, f.end):
+            left = [c.char for c in row[max(f.start, i - 3) : i]]
+            right = [c.char for c in row[i + 1 : min(f.end, i + 4)]]
+            lone = set(left) == {FILLER} and set(right) <= {FILLER} and len(left) == 3
+            if lone and row[i].char in lookalikes:
+                row[i] = Cell(FILLER, row[i].prob * 0.5, row[i].others)
+
+
+def options_for(cell: Cell, allowed: set[str]) -> dict[str, float]:
+    """Characters this cell might really be, with their probability: only when the
+    recogniser was unsure, only those it proposed or the commonest lookalike, only of the
+    allowed class."""
+    if cell.prob >= CERTAIN:
+        return {}
+    opts = {c: p for c, p in cell.others if c in allowed and p >= MIN_ALTERNATIVE}
+    for pair in confusions()["strong_pairs"]:
+        if cell.char in pair:
+            other = pair.replace(cell.char, "", 1)
+            if other in allowed:
+                opts.setdefault(other, MIN_ALTERNATIVE)
+    opts.pop(cell.char, None)
+    return opts
+
+
+def variants(cells: list[Cell], options: list[dict[str, float]]) -> list[tuple[float, str]]:
+    """(likelihood against the reading as read, text) for every string that differs in
+    1..MAX_CHANGES positions by an option."""
+    text = [c.char for c in cells]
+    out = []
+    changeable = [i for i, o in enumerate(options) if o]
+    for n in range(1, MAX_CHANGES + 1):
+        for changed in itertools.combinations(changeable, n):
+            for picks in itertools.product(*(options[i].items() for i in changed)):
+                chars, ratio = list(text), 1.0
+                for i, (char, prob) in zip(changed, picks, strict=True):
+                    chars[i] = char
+                    ratio *= prob / max(cells[i].prob, 0.01)
+                out.append((ratio, "".join(chars)))
+    return out
+
+
+def field_ok(key: str, text: str) -> bool:
+    """Check digit passes and, for dates, the date exists."""
+    value, digit = text[:-1], text[-1]
+    if key in {"birth_date", "expiry_date"} and not valid_yymmdd(value):
+        return False
+    return is_valid(value, digit)
+
+
+def valid_yymmdd(text: str) -> bool:
+    if not text.isdigit():
+        return False
+    month, day = int(text[2:4]), int(text[4:6])
+    return 1 <= month <= 12 and 1 <= day <= 31
+
+
+def settle_field(f: MrzField, grid: list[list[Cell]]) -> bool:
+    """Confirm, repair or give up on one check-digit field. Returns False when the reading
+    cannot be confirmed: the check fails and no repair clearly explains it, or it passes but
+    another well-supported reading passes too (then a pass would be luck, not evidence)."""
+    row = grid[f.line]
+    positions = [*range(f.start, f.end), f.check]
+    cells = [row[p] for p in positions]
+    text = "".join(c.char for c in cells)
+    if set(text[:-1]) == {FILLER}:
+        return True
+    kinds = [f.kind] * (f.end - f.start) + ["check"]
+    options = [options_for(c, allowed_chars(k)) for c, k in zip(cells, kinds, strict=True)]
+    passing = sorted((v for v in variants(cells, options) if field_ok(f.key, v[1])), reverse=True)
+    if field_ok(f.key, text):
+        return not passing or passing[0][0] < RIVAL
+    if not passing or (len(passing) > 1 and passing[1][0] * CLEAR_WIN > passing[0][0]):
+        return False
+    for p, char in zip(positions, passing[0][1], strict=True):
+        if row[p].char != char:
+            row[p] = Cell(char, 0.5, row[p].others)
+    return True

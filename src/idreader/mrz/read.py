@@ -1,0 +1,249 @@
+"""Find and read the MRZ anywhere in an image: detect text lines, recognise the long ones
+with the MRZ alphabet, group parallel lines, recover their order, correct, validate."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from idreader.countries import is_icao_code
+from idreader.mrz.correct import Cell, correct
+from idreader.mrz.formats import MrzFormat, formats
+from idreader.mrz.glyphs import add_height_evidence
+from idreader.mrz.parse import ParsedMrz
+from idreader.ocr.detect import TextBox, detect_text
+from idreader.ocr.recognise import TextLine, crop_line, recognise
+
+MRZ_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<"
+DETECT_SIDE = 704
+MIN_ASPECT = 7.0  # an MRZ line is long and thin
+MAX_CANDIDATES = 10
+MAX_GROUPS = 4
+MAX_COERCED = 4
+MIN_LINE_CONFIDENCE = 0.75
+PX_PER_CHAR = 18  # recogniser input: enough room that runs of '<' are not merged
+MAX_LINE_CHARS = 48
+
+
+@dataclass
+class MrzLine:
+    box: TextBox
+    corners: np.ndarray  # TL, TR, BR, BL in reading order
+    text: TextLine
+
+    @property
+    def direction(self) -> np.ndarray:
+        v = self.corners[1] - self.corners[0]
+        return v / (np.linalg.norm(v) + 1e-9)
+
+    @property
+    def centre(self) -> np.ndarray:
+        return self.corners.mean(axis=0)
+
+
+@dataclass
+class MrzResult:
+    format: str
+    lines_read: list[str]  # as recognised
+    parsed: ParsedMrz  # after correction
+    corners: np.ndarray  # the MRZ's quadrilateral in the image, reading order
+    direction: np.ndarray  # unit vector of the text baseline (reading direction)
+    confidence: float
+
+    @property
+    def lines(self) -> list[str]:
+        return self.parsed.lines
+
+    @property
+    def valid(self) -> bool:
+        return self.parsed.valid
+
+
+def reading_corners(box: TextBox, flip: bool = False) -> np.ndarray:
+    """Box corners TL, TR, BR, BL with the long side as the baseline, reading left to right
+    (or top to bottom for a vertical box); ``flip`` turns them by 180 degrees."""
+    pts = box.corners.astype(np.float32)
+    sides = [np.linalg.norm(pts[(i + 1) % 4] - pts[i]) for i in range(4)]
+    i = int(np.argmax(sides))
+    a, b = pts[i], pts[(i + 1) % 4]
+    d = b - a
+    forward = d[0] > 0 if abs(d[0]) >= abs(d[1]) else d[1] > 0
+    start = i if forward else (i + 1) % 4
+    order = (
+        [pts[(start + k) % 4] for k in range(4)]
+        if forward
+        else [pts[(start - k) % 4] for k in range(4)]
+    )
+    tl, tr, br, bl = order
+    if np.cross(tr - tl, bl - tl) < 0:  # make BL lie below the baseline
+        tl, tr, br, bl = bl, br, tr, tl
+    quad = np.array([tl, tr, br, bl], np.float32)
+    return quad[[2, 3, 0, 1]] if flip else quad
+
+
+def looks_like_mrz(line: TextLine) -> bool:
+    text = line.text
+    if len(text) < 20 or line.confidence < 0.5:
+        return False
+    fillers = text.count("<")
+    digits = sum(c.isdigit() for c in text)
+    return fillers >= 2 or digits >= 0.3 * len(text)
+
+
+def strip_for(bgr: np.ndarray, corners: np.ndarray) -> np.ndarray:
+    strip = crop_line(bgr, corners)
+    width = min(strip.shape[1], PX_PER_CHAR * MAX_LINE_CHARS)
+    return cv2.resize(strip, (width, strip.shape[0]), interpolation=cv2.INTER_AREA)
+
+
+def read_lines(bgr: np.ndarray, boxes: list[TextBox], flip: bool) -> list[MrzLine]:
+    corners = [reading_corners(b, flip) for b in boxes]
+    texts = recognise([strip_for(bgr, c) for c in corners], MRZ_ALPHABET)
+    texts = [
+        add_height_evidence(bgr, c, t) if looks_like_mrz(t) else t
+        for c, t in zip(corners, texts, strict=True)
+    ]
+    return [MrzLine(b, c, t) for b, c, t in zip(boxes, corners, texts, strict=True)]
+
+
+def long_boxes(boxes: list[TextBox]) -> list[TextBox]:
+    long = [b for b in boxes if b.length >= MIN_ASPECT * b.thickness]
+    return sorted(long, key=lambda b: -b.length)[:MAX_CANDIDATES]
+
+
+def geometric_groups(boxes: list[TextBox]) -> list[tuple[int, ...]]:
+    """Index sets of 2-3 parallel, similar-length, stacked boxes; longest first."""
+    shapes = [MrzLine(b, reading_corners(b), TextLine(())) for b in boxes]
+    found = [
+        combo
+        for size in (3, 2)
+        for combo in itertools.combinations(range(len(boxes)), size)
+        if stacked(tuple(shapes[i] for i in combo))
+    ]
+    return sorted(found, key=lambda c: -sum(boxes[i].length for i in c) / len(c))
+
+
+def in_reading_order(lines: list[MrzLine]) -> list[MrzLine]:
+    u = lines[0].direction
+    normal = np.array([-u[1], u[0]])
+    return sorted(lines, key=lambda ln: float(ln.centre @ normal))
+
+
+def stacked(lines: tuple[MrzLine, ...]) -> bool:
+    first = lines[0]
+    u = first.direction
+    normal = np.array([-u[1], u[0]])
+    for other in lines[1:]:
+        if abs(float(u @ other.direction)) < np.cos(np.radians(6)):
+            return False
+        ratio = other.box.length / first.box.length
+        if not 0.8 <= ratio <= 1.25:
+            return False
+        offset = other.centre - first.centre
+        if abs(float(offset @ u)) > 0.15 * first.box.length:
+            return False
+    spread = np.ptp([float(ln.centre @ normal) for ln in lines])
+    thickness = np.mean([ln.box.thickness for ln in lines])
+    return spread <= 2.6 * thickness * (len(lines) - 1)
+
+
+def cells(line: TextLine) -> list[Cell]:
+    return [Cell(g.char, g.prob, g.alternatives) for g in line.glyphs]
+
+
+def formats_for(group: list[MrzLine]) -> list[MrzFormat]:
+    size = np.mean([len(ln.text.text) for ln in group])
+    fits = [f for f in formats().values() if f.lines == len(group)]
+    return sorted(fits, key=lambda f: abs(f.length - size))[:3]
+
+
+def score(parsed: ParsedMrz) -> tuple[int, int]:
+    return (int(parsed.valid), sum(parsed.checks.values()) - len(parsed.checks))
+
+
+def best_reading(group: list[MrzLine]) -> MrzResult | None:
+    best = None
+    for order in itertools.permutations(group):
+        for fmt in formats_for(list(order)):
+            parsed = correct(fmt, [cells(ln.text) for ln in order])
+            if parsed is None or not plausible(parsed, fmt):
+                continue
+            judge_reading(parsed, list(order))
+            if best is None or score(parsed) > score(best[1]):
+                best = (list(order), parsed)
+    if best is None:
+        return None
+    order, parsed = best
+    quad = np.array(
+        [order[0].corners[0], order[0].corners[1], order[-1].corners[2], order[-1].corners[3]],
+        np.float32,
+    )
+    return MrzResult(
+        parsed.format,
+        [ln.text.text for ln in order],
+        parsed,
+        quad,
+        order[0].direction,
+        float(np.mean([ln.text.confidence for ln in order])),
+    )
+
+
+def plausible(parsed: ParsedMrz, fmt: MrzFormat) -> bool:
+    """The document code fits the format, a state code is real, a check digit passes."""
+    code = parsed.fields.get("document_code", "")
+    if not any(code.startswith(c) for c in fmt.document_codes):
+        return False
+    states = (parsed.fields.get("issuing_state", ""), parsed.fields.get("nationality", ""))
+    if not any(is_icao_code(s.rstrip("<")) for s in states):
+        return False
+    return any(parsed.checks.values())
+
+
+def judge_reading(parsed: ParsedMrz, lines: list[MrzLine]) -> None:
+    """A reading that needed many class corrections, or with a poorly recognised line, is
+    not trusted even when its check digits pass (the name line has none)."""
+    weakest = min(ln.text.confidence for ln in lines)
+    if parsed.coerced > MAX_COERCED or weakest < MIN_LINE_CONFIDENCE:
+        parsed.checks["reading"] = False
+
+
+class LineReader:
+    """Recognises boxes on demand, each orientation at most once."""
+
+    def __init__(self, bgr: np.ndarray, boxes: list[TextBox]) -> None:
+        self.bgr, self.boxes = bgr, boxes
+        self.cache: dict[tuple[int, bool], MrzLine] = {}
+
+    def lines(self, indices: tuple[int, ...], flip: bool) -> list[MrzLine]:
+        todo = [i for i in indices if (i, flip) not in self.cache]
+        if todo:
+            for i, line in zip(
+                todo, read_lines(self.bgr, [self.boxes[i] for i in todo], flip), strict=True
+            ):
+                self.cache[(i, flip)] = line
+        return [self.cache[(i, flip)] for i in indices]
+
+
+def read_mrz(bgr: np.ndarray) -> MrzResult | None:
+    """The best MRZ in the image, or None when there is none. Groups are tried longest first
+    and the search stops at the first valid MRZ."""
+    boxes = long_boxes(detect_text(bgr, DETECT_SIDE))
+    reader = LineReader(bgr, boxes)
+    results = []
+    for indices in geometric_groups(boxes)[:MAX_GROUPS]:
+        for flip in (False, True):
+            lines = reader.lines(indices, flip)
+            if not all(looks_like_mrz(ln.text) for ln in lines):
+                continue
+            result = best_reading(in_reading_order(lines))
+            if result is not None:
+                results.append(result)
+                if result.valid:
+                    return result
+            break
+    if not results:
+        return None
+    return max(results, key=lambda r: (score(r.parsed), len(r.lines), r.confidence))

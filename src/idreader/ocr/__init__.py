@@ -1,0 +1,1 @@
+"""Text detection and recognition with the PP-OCRv6 ONNX models shipped in the rapidocr wheel."""

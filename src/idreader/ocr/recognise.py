@@ -1,0 +1,127 @@
+"""Text-line recognition (CTC) with per-character alternatives, optionally restricted to an
+alphabet (e.g. the MRZ's A-Z 0-9 <)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from idreader.ocr.models import RECOGNISER, recogniser_alphabet, session
+
+HEIGHT = 48
+MAX_WIDTH = 1600
+
+
+@dataclass(frozen=True)
+class Glyph:
+    char: str
+    prob: float
+    alternatives: tuple[tuple[str, float], ...]  # next-best characters, best first
+    x: float = 0.0  # centre along the strip, as a share of the strip's width
+
+
+@dataclass(frozen=True)
+class TextLine:
+    glyphs: tuple[Glyph, ...]
+
+    @property
+    def text(self) -> str:
+        return "".join(g.char for g in self.glyphs)
+
+    @property
+    def confidence(self) -> float:
+        return float(np.mean([g.prob for g in self.glyphs])) if self.glyphs else 0.0
+
+
+def crop_line(
+    bgr: np.ndarray,
+    corners: np.ndarray,
+    pad: float = 0.08,
+    pad_along: float = 0.6,
+    out_h: int = HEIGHT,
+) -> np.ndarray:
+    """Warp an oriented box to a horizontal strip (long side horizontal, left to right as
+    given by ``corners``: TL, TR, BR, BL)."""
+    tl, tr, br, bl = corners.astype(np.float32)
+    width = max(np.linalg.norm(tr - tl), np.linalg.norm(br - bl))
+    height = max(np.linalg.norm(bl - tl), np.linalg.norm(br - tr))
+    out_w = int(
+        np.clip((width + 2 * pad_along * height) / max(height, 1) * out_h, out_h, MAX_WIDTH)
+    )
+    grow = pad * height
+    across = (bl - tl) / max(height, 1) * grow
+    along = (tr - tl) / max(width, 1) * pad_along * height
+    src = np.array(
+        [tl - across - along, tr - across + along, br + across + along, bl + across - along],
+        np.float32,
+    )
+    dst = np.array([[0, 0], [out_w - 1, 0], [out_w - 1, out_h - 1], [0, out_h - 1]], np.float32)
+    matrix = cv2.getPerspectiveTransform(src, dst)
+    return cv2.warpPerspective(
+        bgr, matrix, (out_w, out_h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+    )
+
+
+def _columns(alphabet: str | None) -> np.ndarray | None:
+    """Output columns kept when decoding: the blank and the alphabet's characters."""
+    if alphabet is None:
+        return None
+    keys = recogniser_alphabet()
+    allowed = set(alphabet)
+    return np.array([i for i, k in enumerate(keys) if i == 0 or k in allowed])
+
+
+def recognise(
+    strips: list[np.ndarray], alphabet: str | None = None, alternatives: int = 3
+) -> list[TextLine]:
+    """Read each 48-px-high strip (as made by ``crop_line``), batched by width."""
+    if not strips:
+        return []
+    keys = recogniser_alphabet()
+    columns = _columns(alphabet)
+    if columns is not None:
+        keys = [keys[i] for i in columns]
+    width = max(s.shape[1] for s in strips)
+    batch = np.zeros((len(strips), 3, HEIGHT, width), np.float32)
+    for i, strip in enumerate(strips):
+        x = (strip.astype(np.float32) / 255.0 - 0.5) / 0.5
+        batch[i, :, :, : strip.shape[1]] = x.transpose(2, 0, 1)
+    probs = session(RECOGNISER).run(None, {"x": batch})[0]
+    lines = []
+    for i, strip in enumerate(strips):
+        frames = probs[i, : int(np.ceil(probs.shape[1] * strip.shape[1] / width))]
+        if columns is not None:  # renormalise over the allowed characters
+            frames = frames[:, columns]
+            frames = frames / np.maximum(frames.sum(axis=1, keepdims=True), 1e-9)
+        lines.append(decode(frames, keys, alternatives, probs.shape[1] * strip.shape[1] / width))
+    return lines
+
+
+def decode(
+    frames: np.ndarray, keys: list[str], alternatives: int, span: float | None = None
+) -> TextLine:
+    """Greedy CTC decoding; each glyph keeps the best other characters of its peak frame."""
+    best = frames.argmax(axis=1)
+    glyphs, previous, start = [], 0, 0
+    runs: list[tuple[int, int, int]] = []  # (class, first frame, last frame)
+    for t, k in enumerate(best):
+        if k != previous:
+            if previous != 0:
+                runs.append((previous, start, t))
+            start = t
+        previous = k
+    if previous != 0:
+        runs.append((previous, start, len(best)))
+    for k, a, b in runs:
+        peak = a + int(frames[a:b, k].argmax())
+        row = frames[peak]
+        top = np.argpartition(row, -(alternatives + 2))[-(alternatives + 2) :]
+        top = top[np.argsort(row[top])[::-1]]
+        others = tuple((keys[j], float(row[j])) for j in top if j not in (0, k) and j < len(keys))[
+            :alternatives
+        ]
+        centre = (a + b) / 2 / (span or len(frames))
+        glyphs.append(Glyph(keys[k], float(row[k]), others, centre))
+    return TextLine(tuple(glyphs))
