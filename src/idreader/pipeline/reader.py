@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from idreader.config import Settings, get_settings
+from idreader.mrz.fields import mrz_fields, mrz_status
+from idreader.mrz.read import read_mrz
+from idreader.pipeline.classify import name_from_mrz
 from idreader.pipeline.decide import decide
 from idreader.pipeline.decode import DecodedImage, decode_image
 from idreader.pipeline.forgery import detect_forgery
 from idreader.pipeline.graphics import crop_graphics
 from idreader.pipeline.locate import locate_document
 from idreader.pipeline.quality import check_quality
-from idreader.pipeline.types import NOT_DONE, Deadline, Options, Reading
+from idreader.pipeline.types import Deadline, Options, Reading
 
 
 def read(
@@ -28,17 +31,23 @@ def read(
     deadline.check()
     document = locate_document(image.pixels)
     deadline.check()
-    fields: list = []  # readers (MRZ, visual zone, barcode) plug in here
+    today = settings.current_date()
+    mrz = read_mrz(image.pixels)
+    deadline.check()
+    fields = mrz_fields(mrz, today) if mrz else []
+    name, description = name_from_mrz(mrz)
     result, status = decide(
         fields,
-        named=False,
-        mrz=NOT_DONE,
-        document_seen=document.edges_found,
-        today=settings.current_date(),
+        named=bool(name),
+        mrz=mrz_status(mrz),
+        document_seen=document.edges_found or mrz is not None,
+        today=today,
     )
     reading = Reading(
         result=result,
         status=status,
+        document_name=name,
+        document_description=description,
         fields=fields,
         corners=document.corners.tolist(),
     )
