@@ -78,7 +78,8 @@ def reading_corners(box: TextBox, flip: bool = False) -> np.ndarray:
         else [pts[(start - k) % 4] for k in range(4)]
     )
     tl, tr, br, bl = order
-    if np.cross(tr - tl, bl - tl) < 0:  # make BL lie below the baseline
+    (ax, ay), (bx, by) = tr - tl, bl - tl
+    if ax * by - ay * bx < 0:  # make BL lie below the baseline
         tl, tr, br, bl = bl, br, tr, tl
     quad = np.array([tl, tr, br, bl], np.float32)
     return quad[[2, 3, 0, 1]] if flip else quad
