@@ -8,8 +8,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import SHARED
 
+from conftest import SHARED
 from idreader.countries import alpha3_to_alpha2, is_icao_code
 from idreader.mrz.checkdigit import check_digit
 from idreader.mrz.correct import Cell, correct, fit_length

@@ -1,10 +1,11 @@
-"""``idreader`` command line: serve, partner, usage, scan, batch."""
+"""``idreader`` command line: serve, partner, usage, scan, batch, synth, bench."""
 
 from __future__ import annotations
 
 import typer
 
-from idreader.cli import files, partners, server
+from idreader.bench.cli import bench
+from idreader.cli import files, partners, server, synth
 
 app = typer.Typer(
     help="Self-hosted identity-document reader (OCR API V2.0).",
@@ -16,6 +17,8 @@ app.add_typer(partners.partner_app, name="partner")
 app.command("usage")(partners.usage)
 app.command("scan")(files.scan)
 app.command("batch")(files.batch)
+app.command("synth")(synth.synth)
+app.command("bench")(bench)
 
 if __name__ == "__main__":
     app()
