@@ -136,18 +136,38 @@ def correct(fmt: MrzFormat, rows: list[list[Cell]]) -> ParsedMrz | None:
 
 
 def clean_name_fillers(fmt: MrzFormat, grid: list[list[Cell]]) -> None:
-    """In a name field, a lone letter inside a long filler run is a misread '<'."""
+    """Name fields end in fillers. Letters that a '<' is often misread as, standing in that
+    tail (after a run of three fillers) in pieces of one or two, are misread fillers; so is
+    an unsure letter between two fillers that the recogniser thought might be a '<'."""
     lookalikes = set(confusions()["filler_lookalikes"])
     for f in fmt.fields:
         if f.kind != "name":
             continue
         row = grid[f.line]
-        for i in range(f.start, f.end):
-            left = [c.char for c in row[max(f.start, i - 3) : i]]
-            right = [c.char for c in row[i + 1 : min(f.end, i + 4)]]
-            lone = set(left) == {FILLER} and set(right) <= {FILLER} and len(left) == 3
-            if lone and row[i].char in lookalikes:
-                row[i] = Cell(FILLER, row[i].prob * 0.5, row[i].others)
+        text = "".join(c.char for c in row[f.start : f.end])
+        tail = text.find("<<<")
+        if tail >= 0:
+            for i in range(f.start + tail, f.end):
+                piece = _piece_at(row, i, f.start, f.end)
+                if row[i].char != FILLER and len(piece) <= 2 and set(piece) <= lookalikes:
+                    row[i] = Cell(FILLER, row[i].prob * 0.5, row[i].others)
+        for i in range(f.start + 1, f.end - 1):
+            c = row[i]
+            maybe_filler = any(ch == FILLER and p >= 0.1 for ch, p in c.others)
+            between = row[i - 1].char == FILLER and row[i + 1].char == FILLER
+            if c.char != FILLER and c.prob < 0.8 and maybe_filler and between:
+                row[i] = Cell(FILLER, c.prob, c.others)
+
+
+def _piece_at(row: list[Cell], i: int, start: int, end: int) -> str:
+    """The run of non-filler characters containing position i."""
+    a = i
+    while a > start and row[a - 1].char != FILLER:
+        a -= 1
+    b = i
+    while b < end and row[b].char != FILLER:
+        b += 1
+    return "".join(c.char for c in row[a:b])
 
 
 def options_for(cell: Cell, allowed: set[str]) -> dict[str, float]:
