@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import glob
 import json
+import multiprocessing
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
@@ -78,8 +79,10 @@ def batch(
     todo = [p for p in images if p not in done]
     typer.echo(f"{len(images)} images, {len(images) - len(todo)} already in {out}")
     out.parent.mkdir(parents=True, exist_ok=True)
+    # spawn, not fork: a forked child of a process whose ONNX runtime threads already run
+    # can deadlock.
     with (
-        ProcessPoolExecutor(workers) as pool,
+        ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool,
         out.open("a", encoding="utf-8") as sink,
         Progress() as progress,
     ):

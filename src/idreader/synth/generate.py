@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -88,7 +89,7 @@ def generate(plan: Plan, out: Path, workers: int = 1, progress=None) -> list[dic
     files whatever the number of workers."""
     out.mkdir(parents=True, exist_ok=True)
     choose_templates(plan.kinds)  # fail early on an unknown kind
-    with ProcessPoolExecutor(workers) as pool:
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
         rows = []
         for row in pool.map(make_sample, [plan] * plan.n, range(plan.n), [out] * plan.n):
             rows.append(row)
