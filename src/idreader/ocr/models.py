@@ -27,3 +27,9 @@ def recogniser_alphabet() -> list[str]:
     """Index -> character of the recogniser's CTC output; index 0 is the blank."""
     meta = session(RECOGNISER).get_modelmeta().custom_metadata_map
     return ["", *meta["character"].splitlines(), " "]
+
+
+def warm_up() -> None:
+    """Load the models now (a server's first request should not pay for it)."""
+    session(DETECTOR)
+    recogniser_alphabet()
