@@ -5,11 +5,13 @@ from __future__ import annotations
 import base64
 import os
 import socket
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import cv2
+import httpx
 import numpy as np
 import pytest
 from fastapi.testclient import TestClient
@@ -98,6 +100,18 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def wait_ready(port: int) -> None:
+    """Wait for a server started by a test to answer /healthz."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    raise AssertionError("server did not start")
 
 
 def postgres_url() -> str | None:

@@ -9,14 +9,13 @@ import datetime as dt
 import os
 import subprocess
 import sys
-import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
 
-from conftest import TODAY, b64, card_photo, encode, free_port
+from conftest import TODAY, b64, card_photo, encode, free_port, wait_ready
 from idreader.accounts.store import PartnerStore
 from idreader.db.engine import migrate, session_factory
 
@@ -57,19 +56,12 @@ class Servers:
             )
             for p in self.ports
         ]
-        for port in self.ports:
-            self._wait(port)
-
-    def _wait(self, port: int) -> None:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        self.stop()
-        raise RuntimeError("server did not start")
+        try:
+            for port in self.ports:
+                wait_ready(port)
+        except AssertionError:
+            self.stop()
+            raise
 
     def fire(self, code: str, key: str, n: int) -> Counter:
         """``n`` simultaneous requests spread over the servers; counts of answer codes."""

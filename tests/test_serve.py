@@ -7,11 +7,10 @@ import os
 import re
 import subprocess
 import sys
-import time
 
 import httpx
 
-from conftest import TODAY, b64, card_photo, encode, free_port
+from conftest import TODAY, b64, card_photo, encode, free_port, wait_ready
 
 
 def start(tmp_path, port: int) -> subprocess.Popen:
@@ -26,17 +25,6 @@ def start(tmp_path, port: int) -> subprocess.Popen:
         stderr=subprocess.PIPE,
         text=True,
     )
-
-
-def wait_ready(port: int) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    raise AssertionError("server did not start")
 
 
 def stop(proc: subprocess.Popen) -> tuple[str, str]:
