@@ -1,0 +1,1 @@
+"""Benchmark harness: ``idreader bench`` reads labelled images and reports accuracy and speed."""
