@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import card_photo
+from idreader.bench import datasets
 from idreader.bench import peer as peer_reader
 from idreader.bench.datasets import Defect, Sample, document_kind, load_dataset
 from idreader.bench.evaluate import prediction_from_answer, score_image
@@ -104,16 +105,21 @@ def test_flag_counts_precision_recall() -> None:
 
 
 def test_document_kind_from_template() -> None:
-    assert document_kind("gb_passport_td3") == "passport"
-    assert document_kind("de_id_td1") == "id_td1"
-    assert document_kind("ro_id_td2") == "id_td2"
-    assert document_kind("de_id_td1_back") == "id_td1"
-    assert document_kind("fr_id_frid") == "id_td2"
-    assert document_kind("us_dl_back_pdf417") == "driving_licence"
-    assert document_kind("in_national_id") == "national_id"
+    assert document_kind("xx_passport_td3") == "passport"
+    assert document_kind("xx_id_td1") == "id_td1"
+    assert document_kind("xx_temp_id_td2") == "id_td2"
+    assert document_kind("xx_cni_frid") == "id_td2"
+    assert document_kind("xx_dl_back_pdf417") == "driving_licence"
+    assert document_kind("xx_schengen_visa_mrvb") == "visa"
+    assert document_kind("xx_dni_front") == "id_card"
     assert document_kind("xx_something") == "other"
-    assert document_kind("fr_visa_mrva") == "visa"
-    assert document_kind("gb_passport_td3", kind="diplomatic") == "diplomatic"
+    assert document_kind("xx_passport_td3", kind="diplomatic") == "diplomatic"
+    assert document_kind("xx_passport_td3", kind="visa_mrva") == "visa"  # generator kind
+
+
+def test_document_kind_asks_the_generator(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(datasets, "generator_kind", {"fr_cni_1988": "id_frid"}.get)
+    assert document_kind("fr_cni_1988") == "id_td2"  # the id alone says nothing
 
 
 def test_prediction_and_score_from_wire_answer() -> None:

@@ -44,27 +44,42 @@ class Dataset:
     samples: list[Sample] = field(default_factory=list)
 
 
+# The generator's template kinds, named like the real set's doc_kind where the two overlap.
+GENERATOR_KINDS = {
+    "passport_td3": "passport",
+    "id_td1_back": "id_td1",
+    "id_frid": "id_td2",  # the French 2x36 ID card, filed as id_td2 in the real set too
+    "visa_mrva": "visa",
+    "visa_mrvb": "visa",
+}
+
+
+def generator_kind(template: str) -> str | None:
+    """The kind the synthetic generator records for ``template``, when it knows the id."""
+    try:
+        from idreader.synth.templates import load_templates
+
+        return load_templates()[template].kind
+    except (ImportError, AttributeError, KeyError, ValueError, OSError):
+        return None
+
+
 def document_kind(template: str, kind: str | None = None) -> str:
-    """The document kind of a synthetic template id such as ``gb_passport_td3`` or
-    ``fr_id_frid``, named like the real set's ``doc_kind`` where they overlap."""
+    """The document kind of a synthetic image: its ``kind`` key, else the generator's kind of
+    its template, else a guess from the template id (``gb_passport_td3``, ``de_id_td1_back``)."""
+    kind = kind or generator_kind(template)
     if kind:
-        return kind
+        return GENERATOR_KINDS.get(kind, kind)
     tokens = set(template.lower().split("_"))
     if tokens & {"passport", "pp"}:
         return "passport"
     if "visa" in tokens:
         return "visa"
-    if tokens & {"dl", "driving", "licence", "license"}:
+    if tokens & {"dl", "cnh", "driving", "licence", "license"}:
         return "driving_licence"
-    if tokens & {"rp", "residence", "permit"}:
-        return "residence_permit"
-    if "frid" in tokens:
-        return "id_td2"  # the French 2x36 ID, filed as id_td2 in the real set too
-    if "td1" in tokens or "td2" in tokens:
+    if tokens & {"td1", "td2", "frid"}:
         return "id_td1" if "td1" in tokens else "id_td2"
-    if "national" in tokens:
-        return "national_id"
-    return "id_card" if tokens & {"id", "idcard", "identity"} else "other"
+    return "id_card" if tokens & {"id", "idcard", "identity", "dni", "cni"} else "other"
 
 
 def to_alpha2(alpha3: str | None) -> str:
