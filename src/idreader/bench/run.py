@@ -41,13 +41,26 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
 
 
-def _single_thread() -> None:
+def _start_worker() -> None:
     cv2.setNumThreads(1)  # one core per worker, so images/s per core means what it says
+    try:  # load the models now, as a server does at start, so no image pays for it
+        from idreader.ocr.models import warm_up
+    except ImportError:
+        return
+    warm_up()
 
 
-def _warm_up(seconds: float) -> int:
-    time.sleep(seconds)  # long enough that each worker takes one of these
+def _pid_after(seconds: float) -> int:
+    time.sleep(seconds)  # a short task, so a busy worker leaves the next one to another
     return os.getpid()
+
+
+def wait_for_workers(pool: ProcessPoolExecutor, workers: int, limit_s: float = 120) -> None:
+    """Return once every worker has started (and loaded the models), so timing excludes it."""
+    seen: set[int] = set()
+    deadline = time.monotonic() + limit_s
+    while len(seen) < workers and time.monotonic() < deadline:
+        seen |= set(pool.map(_pid_after, [0.05] * workers))
 
 
 def read_image(path: str, country: str) -> ImageRun:
@@ -69,10 +82,10 @@ def read_all(samples: list[Sample], workers: int, label: str) -> tuple[list[Imag
     # spawn, not fork: forking a process that runs threads (a server, a test client) can deadlock.
     spawn = multiprocessing.get_context("spawn")
     with (
-        ProcessPoolExecutor(workers, mp_context=spawn, initializer=_single_thread) as pool,
+        ProcessPoolExecutor(workers, mp_context=spawn, initializer=_start_worker) as pool,
         Progress(transient=True) as progress,
     ):
-        list(pool.map(_warm_up, [0.2] * workers))
+        wait_for_workers(pool, workers)
         start = time.perf_counter()
         task = progress.add_task(label, total=len(samples))
         futures = [pool.submit(read_image, str(s.image), s.country) for s in samples]
