@@ -56,10 +56,10 @@ $(BENCH_STAMP): bench/requirements-peer.txt
 bench-env: $(BENCH_STAMP)
 
 bench: setup bench-env
-	@$(BIN)/idreader synth --help >/dev/null 2>&1 || { \
-	  echo "idreader synth is not available yet: cannot generate the synthetic sets"; exit 2; }
-	$(BIN)/idreader synth --n 200 --seed 1 --out bench/out/synth-clean --defects none
-	$(BIN)/idreader synth --n 300 --seed 2 --out bench/out/synth-defects
+	test -f bench/out/synth-clean/truth.jsonl || \
+	  $(BIN)/idreader synth --n 200 --seed 1 --out bench/out/synth-clean --defects none --workers 2
+	test -f bench/out/synth-defects/truth.jsonl || \
+	  $(BIN)/idreader synth --n 300 --seed 2 --out bench/out/synth-defects --workers 2
 	$(BIN)/idreader bench bench/out/synth-clean bench/out/synth-defects $(REAL_DEV) --name $(NAME) --workers $(WORKERS)
 
 clean:

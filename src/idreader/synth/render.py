@@ -328,9 +328,9 @@ def draw_barcode(canvas: Canvas, template: Template, person: Identity) -> list[i
     symbol = np.asarray(code.to_image(scale=3))
     bgr = cv2.cvtColor(symbol, cv2.COLOR_GRAY2BGR)
     x0, y0, x1, y1 = canvas.box(spec["box"])
-    h = round((x1 - x0) * symbol.shape[0] / symbol.shape[1])  # keep the symbol's aspect
-    if y0 + h > y1:
-        raise ValueError(f"{template.id}: the barcode needs {h} px, its box has {y1 - y0}")
-    bgr = cv2.resize(bgr, (x1 - x0, h), interpolation=cv2.INTER_NEAREST)
+    # Fit the box, keeping the symbol's aspect (a long payload makes a taller symbol).
+    scale = min((x1 - x0) / symbol.shape[1], (y1 - y0) / symbol.shape[0])
+    w, h = round(symbol.shape[1] * scale), round(symbol.shape[0] * scale)
+    bgr = cv2.resize(bgr, (w, h), interpolation=cv2.INTER_NEAREST)
     canvas.image.paste(Image.fromarray(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)), (x0, y0))
-    return [x0, y0, x1, y0 + h]
+    return [x0, y0, x0 + w, y0 + h]
