@@ -26,6 +26,7 @@ CERTAIN = 0.95  # a character recognised at least this surely is never changed
 MIN_ALTERNATIVE = 0.05  # recogniser probability for an alternative to be tried
 RIVAL = 0.25  # a passing alternative this likely (vs. the reading) makes a pass ambiguous
 CLEAR_WIN = 4.0  # a repair must be this many times likelier than the next one
+UNSURE_RIVAL = 0.1  # a letter with a rival this likely, in a field without check digit
 DIGITS, LETTERS = set("0123456789"), set("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
@@ -81,7 +82,8 @@ def coerce(cell: Cell, allowed: set[str]) -> Cell:
     if not options:
         return Cell(cell.char, 0.0, cell.others)
     char, _ = max(options, key=lambda o: o[1])
-    return Cell(char, cell.prob * 0.5, cell.others)
+    # a lookalike forced by the position's class is as good as the reading it replaces
+    return Cell(char, cell.prob, cell.others)
 
 
 def allowed_chars(kind: str) -> set[str]:
@@ -129,10 +131,28 @@ def correct(fmt: MrzFormat, rows: list[list[Cell]]) -> ParsedMrz | None:
     parsed = parse(lines, fmt.name)
     if parsed is not None:
         parsed.coerced = coerced
+        parsed.unsure_text = unsure_text(fmt, grid)
         for key in unconfirmed:
             if key in parsed.checks:
                 parsed.checks[key] = False
     return parsed
+
+
+def unsure_text(fmt: MrzFormat, grid: list[list[Cell]]) -> int:
+    """Letters in fields without a check digit (names, codes, sex) where the recogniser
+    hesitated between two characters the field allows: nothing can confirm them, so the MRZ
+    is not trusted with any. (Doubt between a letter and a digit does not count: the field's
+    class settles it.)"""
+    count = 0
+    for f in fmt.fields:
+        if f.kind in {"name", "code", "sex"}:
+            allowed = allowed_chars(f.kind)
+            for c in grid[f.line][f.start : f.end]:
+                rival = max(
+                    (p for ch, p in c.others if ch in allowed and ch != c.char), default=0.0
+                )
+                count += c.char != FILLER and rival >= UNSURE_RIVAL
+    return count
 
 
 def clean_name_fillers(fmt: MrzFormat, grid: list[list[Cell]]) -> None:

@@ -17,6 +17,7 @@ class ParsedMrz:
     fields: dict[str, str]  # key -> raw text (fillers kept)
     checks: dict[str, bool] = field(default_factory=dict)  # key|"composite" -> check passes
     coerced: int = 0  # characters forced into their position's class while correcting
+    unsure_text: int = 0  # unsure letters in fields that have no check digit
 
     @property
     def valid(self) -> bool:

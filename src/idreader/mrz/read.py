@@ -207,7 +207,7 @@ def judge_reading(parsed: ParsedMrz, lines: list[MrzLine]) -> None:
     """A reading that needed many class corrections, or with a poorly recognised line, is
     not trusted even when its check digits pass (the name line has none)."""
     weakest = min(ln.text.confidence for ln in lines)
-    if parsed.coerced > MAX_COERCED or weakest < MIN_LINE_CONFIDENCE:
+    if parsed.coerced > MAX_COERCED or weakest < MIN_LINE_CONFIDENCE or parsed.unsure_text:
         parsed.checks["reading"] = False
 
 
