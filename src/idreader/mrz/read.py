@@ -23,6 +23,7 @@ MIN_ASPECT = 7.0  # an MRZ line is long and thin
 MAX_CANDIDATES = 10
 MAX_GROUPS = 4
 MAX_COERCED = 4
+UPRIGHT_TEXT = 0.9  # lines read this confidently are the right way up
 MIN_LINE_CONFIDENCE = 0.75
 PX_PER_CHAR = 18  # recogniser input: enough room that runs of '<' are not merged
 MAX_LINE_CHARS = 48
@@ -238,6 +239,8 @@ def read_mrz(bgr: np.ndarray) -> MrzResult | None:
         for flip in (False, True):
             lines = reader.lines(indices, flip)
             if not all(looks_like_mrz(ln.text) for ln in lines):
+                if min(ln.text.confidence for ln in lines) >= UPRIGHT_TEXT:
+                    break  # text read fluently this way up, and it is not an MRZ
                 continue
             result = best_reading(in_reading_order(lines))
             if result is not None:
