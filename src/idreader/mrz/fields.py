@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from idreader.mrz.parse import FILLER, ParsedMrz, names_of
+from idreader.mrz.parse import FILLER, names_of
 from idreader.mrz.read import MrzResult
 from idreader.pipeline.types import ERROR, NOT_DONE, OK, FieldReading
 
@@ -101,5 +101,3 @@ def mrz_status(result: MrzResult | None) -> int:
         return NOT_DONE
     return OK if result.valid else ERROR
 
-
-__all__ = ["ParsedMrz", "mrz_date", "mrz_fields", "mrz_status"]

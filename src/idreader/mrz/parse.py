@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from idreader.mrz.checkdigit import check_digit, is_valid
+from idreader.mrz.checkdigit import is_valid
 from idreader.mrz.formats import MrzFormat, formats
 
 FILLER = "<"
@@ -88,5 +88,3 @@ def names_of(parsed: ParsedMrz) -> tuple[str, str]:
 def _words(text: str) -> str:
     return " ".join(w for w in text.split(FILLER) if w)
 
-
-__all__ = ["ParsedMrz", "check_digit", "guess_format", "names_of", "parse"]
