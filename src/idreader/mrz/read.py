@@ -18,7 +18,7 @@ from idreader.ocr.detect import TextBox, detect_text
 from idreader.ocr.recognise import TextLine, crop_line, recognise
 
 MRZ_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<"
-DETECT_SIDE = 704
+DETECT_SIDE = 640
 MIN_ASPECT = 7.0  # an MRZ line is long and thin
 MAX_CANDIDATES = 10
 MAX_GROUPS = 4
