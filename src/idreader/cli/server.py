@@ -12,9 +12,9 @@ from idreader.config import get_settings
 
 def ensure_demo_partner(store: PartnerStore, code: str) -> None:
     """On a fresh database, create a demo partner and show its key (once: it is stored hashed)."""
-    if store.count():
+    if partners := store.count():
         typer.echo(
-            f"partners: {store.count()} (keys are stored hashed; "
+            f"partners: {partners} (keys are stored hashed; "
             f"'idreader partner rotate-key --code {code}' issues a new demo key)"
         )
         return

@@ -100,4 +100,3 @@ def mrz_status(result: MrzResult | None) -> int:
     if result is None:
         return NOT_DONE
     return OK if result.valid else ERROR
-

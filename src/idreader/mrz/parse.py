@@ -87,4 +87,3 @@ def names_of(parsed: ParsedMrz) -> tuple[str, str]:
 
 def _words(text: str) -> str:
     return " ".join(w for w in text.split(FILLER) if w)
-

@@ -4,6 +4,7 @@ alphabet (e.g. the MRZ's A-Z 0-9 <)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 import cv2
 import numpy as np
@@ -64,6 +65,15 @@ def crop_line(
     )
 
 
+@cache
+def _keys(alphabet: str | None) -> list[str]:
+    """Characters of the decoded columns (all of them, or the alphabet's)."""
+    keys = recogniser_alphabet()
+    columns = _columns(alphabet)
+    return keys if columns is None else [keys[i] for i in columns]
+
+
+@cache
 def _columns(alphabet: str | None) -> np.ndarray | None:
     """Output columns kept when decoding: the blank and the alphabet's characters."""
     if alphabet is None:
@@ -79,10 +89,8 @@ def recognise(
     """Read each 48-px-high strip (as made by ``crop_line``), batched by width."""
     if not strips:
         return []
-    keys = recogniser_alphabet()
     columns = _columns(alphabet)
-    if columns is not None:
-        keys = [keys[i] for i in columns]
+    keys = _keys(alphabet)
     width = max(s.shape[1] for s in strips)
     batch = np.zeros((len(strips), 3, HEIGHT, width), np.float32)
     for i, strip in enumerate(strips):
