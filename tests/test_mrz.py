@@ -113,6 +113,18 @@ def test_fit_length_fixes_filler_runs():
     assert "".join(c.char for c in fit_length(cells("AB<<C"), 7)) == "AB<<<<C"
 
 
+def test_fit_length_puts_a_skipped_character_where_the_spacing_shows_it():
+    """'<<' read as '<' between surname and given name: the monospaced glyph centres show the
+    gap, so the filler goes there and not at the end of the line."""
+    text = "P<UTOERIKSSON<ANNA<MARIA<<<<<<<<<<<<<<<<<<<"  # 43 characters, one '<' lost
+    xs = [float(i) for i in range(14)] + [float(i) for i in range(15, 44)]
+    row = [Cell(ch, 0.99, (), x) for ch, x in zip(text, xs, strict=True)]
+    fitted = "".join(c.char for c in fit_length(row, 44))
+    assert fitted == "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<"
+    evenly = [Cell(ch, 0.99, (), float(i)) for i, ch in enumerate(text)]  # no gap: extend run
+    assert "".join(c.char for c in fit_length(evenly, 44)) == text + "<"
+
+
 @pytest.mark.parametrize(
     ("text", "birth", "expected"),
     [

@@ -139,3 +139,19 @@ def test_read_is_the_shared_entry_point():
     assert wire["image_info"]["field_list"][0]["field_name"] == "Document Front"
     assert len(wire["image_quality_info"]["list"]) == 8
     assert wire["document_forgery_info"] == {"result": "pass"}
+
+
+def test_restricted_decoding_counts_lookalikes_for_the_allowed_character():
+    """A general recogniser may call an MRZ '<' '^' or 'Λ'; with the MRZ alphabet that
+    probability belongs to '<' and is not renormalised away onto letters."""
+    from idreader.ocr import models
+    from idreader.ocr.recognise import _merge, lookalikes
+
+    columns, starts, keys = _merge(models.RECOGNISER, "AB<")
+    index = {k: i for i, k in enumerate(models.alphabet(models.RECOGNISER)) if i}
+    filler = keys.index("<")
+    end = starts[filler + 1] if filler + 1 < len(starts) else len(columns)
+    merged = set(columns[starts[filler] : end].tolist())
+    expected = {index[c] for c in ("<", *lookalikes()["<"]) if c in index}
+    assert merged == expected and len(expected) > 1
+    assert columns[starts[1]] == index["A"]

@@ -27,6 +27,7 @@ MIN_ALTERNATIVE = 0.05  # recogniser probability for an alternative to be tried
 RIVAL = 0.25  # a passing alternative this likely (vs. the reading) makes a pass ambiguous
 CLEAR_WIN = 4.0  # a repair must be this many times likelier than the next one
 UNSURE_RIVAL = 0.1  # a letter with a rival this likely, in a field without check digit
+SKIP_GAP = 1.6  # glyph centres this many pitches apart have lost a character between them
 DIGITS, LETTERS = set("0123456789"), set("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
@@ -42,11 +43,17 @@ class Cell:
     char: str
     prob: float = 1.0
     others: tuple[tuple[str, float], ...] = ()
+    x: float | None = None  # centre along the line (any unit), when the recogniser gave it
 
 
 def fit_length(cells: list[Cell], length: int) -> list[Cell]:
-    """Drop or add fillers in the longest filler run (where OCR merges or splits them)."""
+    """Bring a line to its format's length. The MRZ is monospaced: where the spacing of the
+    glyphs shows a skipped character, a filler goes there; otherwise fillers are dropped
+    from or added to the longest filler run (where OCR merges or splits them)."""
     cells = list(cells)
+    while len(cells) < length and (gap := _skipped_at(cells)) is not None:
+        middle = (cells[gap - 1].x + cells[gap].x) / 2  # type: ignore[operator]
+        cells.insert(gap, Cell(FILLER, 0.5, (), middle))
     while len(cells) != length:
         start, run = _longest_filler_run(cells)
         if len(cells) > length:
@@ -54,6 +61,18 @@ def fit_length(cells: list[Cell], length: int) -> list[Cell]:
         else:
             cells.insert(start + run if run else len(cells), Cell(FILLER, 0.5))
     return cells
+
+
+def _skipped_at(cells: list[Cell]) -> int | None:
+    """Index before which a character is missing: the widest gap between glyph centres, when
+    it is at least SKIP_GAP pitches wide."""
+    xs = [c.x for c in cells]
+    if len(xs) < 8 or any(x is None for x in xs):
+        return None
+    gaps = [b - a for a, b in itertools.pairwise(xs)]  # type: ignore[operator]
+    pitch = sorted(gaps)[len(gaps) // 2]
+    widest = max(range(len(gaps)), key=gaps.__getitem__)
+    return widest + 1 if pitch > 0 and gaps[widest] >= SKIP_GAP * pitch else None
 
 
 def _longest_filler_run(cells: list[Cell]) -> tuple[int, int]:

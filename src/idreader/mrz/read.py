@@ -153,7 +153,7 @@ def stacked(lines: tuple[MrzLine, ...]) -> bool:
 
 
 def cells(line: TextLine) -> list[Cell]:
-    return [Cell(g.char, g.prob, g.alternatives) for g in line.glyphs]
+    return [Cell(g.char, g.prob, g.alternatives, g.x) for g in line.glyphs]
 
 
 def formats_for(group: list[MrzLine]) -> list[MrzFormat]:

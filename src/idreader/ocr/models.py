@@ -1,35 +1,60 @@
-"""Load the bundled ONNX models once per process (never downloaded)."""
+"""Load the bundled ONNX models once per process (never downloaded): the PP-OCRv6 small
+detector and recogniser shipped in the ``rapidocr`` wheel (Apache-2.0)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
-from importlib.resources import files
+from importlib.util import find_spec
+from pathlib import Path
 
 import onnxruntime as ort
+import yaml
 
-MODEL_PACKAGE = "rapidocr"
-DETECTOR = "PP-OCRv6_det_small.onnx"
-RECOGNISER = "PP-OCRv6_rec_small.onnx"
+THREADS = 2
+
+
+@dataclass(frozen=True)
+class Model:
+    package: str
+    path: str  # inside the package
+    charset: str | None = None  # recognisers: the inference.yml holding the character list
+
+
+DETECTOR = Model("rapidocr", "models/PP-OCRv6_det_small.onnx")
+RECOGNISER = Model("rapidocr", "models/PP-OCRv6_rec_small.onnx")
 
 
 @cache
-def session(name: str) -> ort.InferenceSession:
-    path = files(MODEL_PACKAGE).joinpath("models", name)
+def session(model: Model) -> ort.InferenceSession:
     options = ort.SessionOptions()
-    options.intra_op_num_threads = 2
+    options.intra_op_num_threads = THREADS
     options.inter_op_num_threads = 1
     options.log_severity_level = 3
-    return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+    path = str(model_file(model.package, model.path))
+    return ort.InferenceSession(path, options, providers=["CPUExecutionProvider"])
+
+
+def model_file(package: str, path: str) -> Path:
+    """A file inside an installed package, found without importing the package's code."""
+    spec = find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError(f"package {package!r} is not installed")
+    return Path(next(iter(spec.submodule_search_locations))) / path
 
 
 @cache
-def recogniser_alphabet() -> list[str]:
-    """Index -> character of the recogniser's CTC output; index 0 is the blank."""
-    meta = session(RECOGNISER).get_modelmeta().custom_metadata_map
-    return ["", *meta["character"].splitlines(), " "]
+def alphabet(model: Model) -> list[str]:
+    """Index -> character of a recogniser's CTC output; index 0 is the blank."""
+    if model.charset is None:
+        chars = session(model).get_modelmeta().custom_metadata_map["character"].splitlines()
+    else:
+        spec = yaml.safe_load(model_file(model.package, model.charset).read_text("utf-8"))
+        chars = spec["PostProcess"]["character_dict"]
+    return ["", *chars, " "]
 
 
 def warm_up() -> None:
     """Load the models now (a server's first request should not pay for it)."""
     session(DETECTOR)
-    recogniser_alphabet()
+    alphabet(RECOGNISER)

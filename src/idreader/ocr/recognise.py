@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from importlib.resources import files
 
 import cv2
 import numpy as np
+import yaml
 
-from idreader.ocr.models import RECOGNISER, recogniser_alphabet, session
+from idreader.ocr import models
+from idreader.ocr.models import RECOGNISER, Model
 
 HEIGHT = 48
 MAX_WIDTH = 1600
@@ -66,44 +69,51 @@ def crop_line(
 
 
 @cache
-def _keys(alphabet: str | None) -> list[str]:
-    """Characters of the decoded columns (all of them, or the alphabet's)."""
-    keys = recogniser_alphabet()
-    columns = _columns(alphabet)
-    return keys if columns is None else [keys[i] for i in columns]
+def lookalikes() -> dict[str, tuple[str, ...]]:
+    text = files("idreader").joinpath("data/ocr_lookalikes.yaml").read_text("utf-8")
+    return {k: tuple(v) for k, v in yaml.safe_load(text).items()}
 
 
 @cache
-def _columns(alphabet: str | None) -> np.ndarray | None:
-    """Output columns kept when decoding: the blank and the alphabet's characters."""
-    if alphabet is None:
-        return None
-    keys = recogniser_alphabet()
-    allowed = set(alphabet)
-    return np.array([i for i, k in enumerate(keys) if i == 0 or k in allowed])
+def _merge(model: Model, alphabet: str) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """How to fold the model's output columns onto the blank and ``alphabet``: gather these
+    columns, sum runs starting at these offsets; the characters of the folded columns."""
+    index = {k: i for i, k in enumerate(models.alphabet(model)) if i}
+    keys = ["", *alphabet]
+    sources: list[list[int]] = [[0]]
+    for char in alphabet:
+        similar = (c for c in lookalikes().get(char, ()) if c not in alphabet)
+        sources.append([index[c] for c in (char, *similar) if c in index])
+    columns = np.array([i for group in sources for i in group])
+    starts = np.cumsum([0, *(len(g) for g in sources[:-1])])
+    return columns, starts, keys
 
 
 def recognise(
-    strips: list[np.ndarray], alphabet: str | None = None, alternatives: int = 3
+    strips: list[np.ndarray],
+    alphabet: str | None = None,
+    alternatives: int = 3,
+    model: Model = RECOGNISER,
 ) -> list[TextLine]:
     """Read each 48-px-high strip (as made by ``crop_line``), batched by width."""
     if not strips:
         return []
-    columns = _columns(alphabet)
-    keys = _keys(alphabet)
     width = max(s.shape[1] for s in strips)
     batch = np.zeros((len(strips), 3, HEIGHT, width), np.float32)
     for i, strip in enumerate(strips):
         x = (strip.astype(np.float32) / 255.0 - 0.5) / 0.5
         batch[i, :, :, : strip.shape[1]] = x.transpose(2, 0, 1)
-    probs = session(RECOGNISER).run(None, {"x": batch})[0]
+    probs = models.session(model).run(None, {"x": batch})[0]
+    keys = models.alphabet(model)
     lines = []
     for i, strip in enumerate(strips):
-        frames = probs[i, : int(np.ceil(probs.shape[1] * strip.shape[1] / width))]
-        if columns is not None:  # renormalise over the allowed characters
-            frames = frames[:, columns]
+        span = probs.shape[1] * strip.shape[1] / width
+        frames = probs[i, : int(np.ceil(span))]
+        if alphabet is not None:  # fold onto the allowed characters, renormalise
+            columns, starts, keys = _merge(model, alphabet)
+            frames = np.add.reduceat(frames[:, columns], starts, axis=1)
             frames = frames / np.maximum(frames.sum(axis=1, keepdims=True), 1e-9)
-        lines.append(decode(frames, keys, alternatives, probs.shape[1] * strip.shape[1] / width))
+        lines.append(decode(frames, keys, alternatives, span))
     return lines
 
 
