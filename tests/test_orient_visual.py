@@ -1,0 +1,74 @@
+"""Orient and visual-zone stages on rendered documents (with and without an MRZ)."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from idreader.mrz.read import read_mrz
+from idreader.pipeline.locate import locate_document
+from idreader.pipeline.orient import turn, turns_from_mrz, turns_from_text
+from idreader.pipeline.types import Document
+from idreader.pipeline.visual import read_text
+from idreader.synth.generate import Plan, make_sample
+
+TURNS = {0: None, 1: cv2.ROTATE_90_CLOCKWISE, 2: cv2.ROTATE_180, 3: cv2.ROTATE_90_COUNTERCLOCKWISE}
+
+
+def rendered(tmp_path, kind: str, seed: int = 5) -> tuple[np.ndarray, dict]:
+    row = make_sample(Plan(n=1, seed=seed, kinds=(kind,), defects=()), 0, tmp_path)
+    return cv2.imread(str(tmp_path / row["image"])), row
+
+
+def whole(pixels: np.ndarray) -> Document:
+    h, w = pixels.shape[:2]
+    frame = np.array([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]], np.float32)
+    return Document(frame, pixels, edges_found=False)
+
+
+def undo(turned: int) -> int:
+    """Clockwise quarter turns that undo ``turned`` clockwise quarter turns."""
+    return (4 - turned) % 4
+
+
+@pytest.mark.parametrize("turned", [0, 1, 2, 3])
+def test_mrz_direction_turns_the_document_upright(tmp_path, turned):
+    flat, _ = rendered(tmp_path, "passport_td3")
+    img = flat if TURNS[turned] is None else cv2.rotate(flat, TURNS[turned])
+    doc = whole(img)
+    mrz = read_mrz(img)
+    assert mrz is not None
+    turns = turns_from_mrz(doc, mrz)
+    assert turns == undo(turned)
+    upright = turn(doc, turns)
+    assert upright.pixels.shape == flat.shape
+    assert np.abs(upright.pixels.astype(int) - flat.astype(int)).mean() < 1
+
+
+@pytest.mark.parametrize("turned", [0, 1, 2, 3])
+def test_text_direction_turns_a_document_without_mrz_upright(tmp_path, turned):
+    flat, _ = rendered(tmp_path, "national_id")
+    img = flat if TURNS[turned] is None else cv2.rotate(flat, TURNS[turned])
+    assert turns_from_text(img) == undo(turned)
+
+
+def test_turn_keeps_the_first_corner_at_the_upright_top_left():
+    pixels = np.zeros((100, 200, 3), np.uint8)
+    corners = np.array([[10, 10], [210, 10], [210, 110], [10, 110]], np.float32)
+    turned = turn(Document(corners, pixels, True), 1)
+    assert turned.pixels.shape[:2] == (200, 100)
+    assert turned.corners[0].tolist() == [10, 110]  # the old bottom-left is now top-left
+
+
+def test_visual_zone_reads_printed_labels_and_values(tmp_path):
+    img, row = rendered(tmp_path, "passport_td3")
+    doc = locate_document(img)
+    items = read_text(doc.pixels)
+    joined = " ".join(item.text for item in items).upper()
+    surname = row["fields"]["Surname"]["original_value"].upper()
+    number = row["fields"]["Document Number"]["original_value"]
+    assert surname in joined and number in joined
+    assert all(0 <= v <= 1.001 for it in items for v in it.box)
+    tops = [round(it.box[1], 2) for it in items]
+    assert tops == sorted(tops)  # top to bottom
