@@ -1,32 +1,236 @@
-"""Name the document. Until the catalogue exists: from the MRZ's format and issuing state,
-``Country - Passport`` / ``Country - Id Card`` / ``Country - Visa``."""
+"""Name the document. Catalogue entries that fit the MRZ (format, document code, issuing
+state) are ranked by their printed keywords and labels found, fuzzily, in the visual zone's
+text; the client's country only breaks ties. An MRZ that no specific entry explains is named
+by a generic ICAO entry: ``Country - Passport``, ``Country - Id Card``, ``Country - Visa``."""
 
 from __future__ import annotations
 
-from idreader.countries import alpha3_to_alpha2, country_name
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from idreader.catalogue import DocumentSpec, catalogue
+from idreader.countries import alpha3_to_alpha2
 from idreader.mrz.read import MrzResult
 
-# (MRZ format, first letter of the document code) -> (name part, document-types.tsv entry)
-MRZ_KINDS = {
-    ("TD3", "P"): ("Passport", "Passport"),
-    ("MRVA", "V"): ("Visa", "Visa"),
-    ("MRVB", "V"): ("Visa", "Visa"),
-    ("FRID", "I"): ("Id Card", "Identity Card"),
-}
-CARD_KINDS = {
-    "I": ("Id Card", "Identity Card"),
-    "A": ("Id Card", "Identity Card"),
-    "C": ("Id Card", "Identity Card"),
-}
+MIN_TEXT_EVIDENCE = 8.0  # weighted keyword characters that name a document without an MRZ
+MIN_MRZ_EVIDENCE = 3.0  # the same among the entries of the MRZ's issuing state
+LABEL_WEIGHT = 0.5  # field labels are weaker evidence than header keywords
+MIN_MATCH = 0.75  # share of a word (or of a phrase's characters) that must be read right
+HINT_BONUS = 0.5  # the client's country breaks ties, never more
+SIDE_BONUS = 1.0  # prefer entries whose MRZ presence matches the image's
+EVIDENCE_HALF = 15.0  # evidence that gives a text score of 0.5
+GENERIC_SHARE = 0.75  # a generic name is less sure than a specific one
+FOLD = str.maketrans({"ß": "SS", "ẞ": "SS", "Đ": "D", "đ": "D", "Ø": "O", "ø": "O", "Ł": "L"})
+DIGIT_LOOKALIKES = str.maketrans("0158", "OISB")  # keywords are words: read OCR digits so
+
+
+@dataclass(frozen=True)
+class Classification:
+    spec: DocumentSpec | None  # None: unknown
+    document_name: str  # "" when unknown
+    description: str  # "" when unknown
+    score: float  # 0..1
+
+
+UNKNOWN = Classification(None, "", "", 0.0)
+
+
+@dataclass(frozen=True)
+class Phrase:
+    words: tuple[str, ...]
+    weight: float  # its characters, shared among the documents that print it
+
+
+def words_of(text: str) -> tuple[str, ...]:
+    """Upper-case words without accents, OCR digits that look like letters read as letters."""
+    text = unicodedata.normalize("NFKD", text.translate(FOLD))
+    text = "".join(c for c in text if not unicodedata.combining(c)).upper()
+    return tuple(re.findall(r"[^\W_]+", text.translate(DIGIT_LOOKALIKES)))
+
+
+@cache
+def phrases() -> dict[str, tuple[tuple[Phrase, ...], tuple[Phrase, ...]]]:
+    """Entry id -> (keywords, labels) as phrases; a phrase printed on several documents (by
+    name) weighs less on each. One-letter words are dropped."""
+    specs = [s for s in catalogue() if not s.generic]
+    texts = {
+        s.id: (
+            dict.fromkeys(words_of(k) for k in s.keywords),
+            dict.fromkeys(words_of(label) for f in s.fields for label in f.labels),
+        )
+        for s in specs
+    }
+    owners: dict[tuple[str, ...], set[str]] = {}
+    for s in specs:
+        for words in (*texts[s.id][0], *texts[s.id][1]):
+            owners.setdefault(words, set()).add(s.document_name())
+
+    def weigh(group: dict[tuple[str, ...], None]) -> tuple[Phrase, ...]:
+        kept = ((ws, tuple(w for w in ws if len(w) > 1)) for ws in group)
+        return tuple(
+            Phrase(long, sum(map(len, long)) / len(owners[ws])) for ws, long in kept if long
+        )
+
+    return {s.id: (weigh(texts[s.id][0]), weigh(texts[s.id][1])) for s in specs}
+
+
+@cache
+def known_words() -> frozenset[str]:
+    return frozenset(w for pair in phrases().values() for g in pair for p in g for w in p.words)
+
+
+def edits(a: str, b: str, budget: int) -> int:
+    """Levenshtein distance of a and b, or budget + 1 once it must exceed budget."""
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        if min(current) > budget:
+            return budget + 1
+        previous = current
+    return previous[-1]
+
+
+def bigrams(word: str) -> set[str]:
+    return {word[i : i + 2] for i in range(len(word) - 1)}
+
+
+class Text:
+    """The document's text lines, for fuzzy look-ups of words and phrases."""
+
+    def __init__(self, lines: Sequence[str]) -> None:
+        words = [w for line in lines for w in words_of(line)]
+        self.vocabulary = set(words)
+        # a word read exactly as a catalogue word is that word, not a misread of another
+        self.unknown = self.vocabulary - known_words()
+        self.run_together = "".join(words)  # for phrases read without their spaces
+        self.index: dict[str, set[str]] = {}  # bigram -> words read that contain it
+        for word in self.unknown:
+            for pair in bigrams(word):
+                self.index.setdefault(pair, set()).add(word)
+        self.seen: dict[tuple[str, ...], float] = {}
+
+    def near(self, word: str, budget: int) -> list[str]:
+        """Words read that may lie within ``budget`` edits: an edit breaks at most two of
+        the word's letter pairs."""
+        pairs = bigrams(word)
+        shared: dict[str, int] = {}
+        for pair in pairs:
+            for other in self.index.get(pair, ()):
+                shared[other] = shared.get(other, 0) + 1
+        need = max(1, len(pairs) - 2 * budget)
+        return [w for w, n in shared.items() if n >= need and abs(len(w) - len(word)) <= budget]
+
+    def word(self, word: str) -> float:
+        """Similarity of the closest word read (0 below MIN_MATCH; short words: exact)."""
+        if word in self.vocabulary:
+            return 1.0
+        budget = int(len(word) * (1 - MIN_MATCH))
+        if not budget:
+            return 0.0
+        best = min((edits(word, v, budget) for v in self.near(word, budget)), default=budget + 1)
+        return 1 - best / len(word) if best <= budget else 0.0
+
+    def phrase(self, phrase: Phrase) -> float:
+        """Share of the phrase's characters read (0 below MIN_MATCH)."""
+        words = phrase.words
+        if words not in self.seen:
+            size = sum(map(len, words))
+            found = sum(len(w) * self.word(w) for w in words) / size
+            if len(words) > 1 and "".join(words) in self.run_together:
+                found = 1.0
+            self.seen[words] = found if found >= MIN_MATCH else 0.0
+        return self.seen[words]
+
+
+def evidence(spec: DocumentSpec, text: Text) -> tuple[float, float]:
+    """(keyword, label) evidence: weighted characters found."""
+    keywords, labels = phrases()[spec.id]
+    return (
+        sum(p.weight * text.phrase(p) for p in keywords),
+        sum(p.weight * text.phrase(p) for p in labels),
+    )
+
+
+def mrz_score(mrz: MrzResult) -> float:
+    return 0.6 if mrz.valid else 0.4
+
+
+def named(spec: DocumentSpec, score: float, alpha2: str | None = None) -> Classification:
+    return Classification(spec, spec.document_name(alpha2), spec.description, round(score, 3))
+
+
+def by_text(
+    candidates: Sequence[DocumentSpec],
+    text: Text,
+    hint: str | None,
+    mrz: MrzResult | None,
+    threshold: float,
+) -> Classification | None:
+    """The candidate with the most evidence, if its keywords reach ``threshold``."""
+    best, best_rank, best_evidence = None, 0.0, 0.0
+    for spec in candidates:
+        keywords, labels = evidence(spec, text)
+        if keywords < threshold:
+            continue
+        found = keywords + LABEL_WEIGHT * labels
+        rank = found + HINT_BONUS * (spec.country == hint)
+        rank += SIDE_BONUS * ((spec.mrz is None) == (mrz is None))
+        if rank > best_rank:
+            best, best_rank, best_evidence = spec, rank, found
+    if best is None:
+        return None
+    score = best_evidence / (best_evidence + EVIDENCE_HALF)
+    return named(best, 1 - (1 - score) * (1 - mrz_score(mrz)) if mrz else score)
+
+
+def mrz_kind(mrz: MrzResult) -> tuple[str, str | None, list[DocumentSpec]]:
+    """(document code, issuing state's alpha-2, catalogue entries the MRZ fits)."""
+    code = mrz.parsed.fields.get("document_code", "")
+    state = alpha3_to_alpha2(mrz.parsed.fields.get("issuing_state", "").rstrip("<"))
+    fits = [s for s in catalogue() if s.mrz and s.mrz.code_match(mrz.format, code)]
+    return code, state, fits
+
+
+def generic(mrz: MrzResult) -> Classification:
+    """The generic ICAO entry for the MRZ (the longest fitting document code wins)."""
+    code, state, fits = mrz_kind(mrz)
+    options = [s for s in fits if s.generic]
+    if not options or state is None:
+        return UNKNOWN
+    spec = max(options, key=lambda s: s.mrz.code_match(mrz.format, code) if s.mrz else 0)
+    return named(spec, GENERIC_SHARE * mrz_score(mrz), state)
+
+
+def classify(
+    mrz: MrzResult | None, texts: Sequence[str], country: str | None = None
+) -> Classification:
+    """Name the document from its MRZ and the text lines of its visual zone; ``country`` is
+    the alpha-2 the client named (a hint)."""
+    text, hint = Text(texts), country.upper() if country else None
+    if mrz is None:
+        candidates = [s for s in catalogue() if not s.generic]
+        return by_text(candidates, text, hint, None, MIN_TEXT_EVIDENCE) or UNKNOWN
+    _, state, fits = mrz_kind(mrz)
+    specific = [s for s in fits if not s.generic and state in (None, s.country)]
+    threshold = MIN_MRZ_EVIDENCE if state else MIN_TEXT_EVIDENCE
+    found = by_text(specific, text, hint, mrz, threshold)
+    if found:
+        return found
+    own = {s.document_name(): s for s in specific}
+    if state and len(own) == 1:  # the only document of its state with this kind of MRZ
+        return named(next(iter(own.values())), mrz_score(mrz))
+    return generic(mrz)
 
 
 def name_from_mrz(mrz: MrzResult | None) -> tuple[str, str]:
-    """(document_name, document_description), or empty strings when unknown."""
+    """(document_name, document_description) from the MRZ alone, by the generic entries;
+    empty strings when unknown."""
     if mrz is None:
         return "", ""
-    code = mrz.parsed.fields.get("document_code", "<")[:1]
-    kind = MRZ_KINDS.get((mrz.format, code)) or CARD_KINDS.get(code)
-    alpha2 = alpha3_to_alpha2(mrz.parsed.fields.get("issuing_state", "").rstrip("<"))
-    if kind is None or alpha2 is None:
-        return "", ""
-    return f"{country_name(alpha2)} - {kind[0]}", kind[1]
+    found = generic(mrz)
+    return found.document_name, found.description

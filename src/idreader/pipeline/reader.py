@@ -5,7 +5,7 @@ from __future__ import annotations
 from idreader.config import Settings, get_settings
 from idreader.mrz.fields import mrz_fields, mrz_status
 from idreader.mrz.read import read_mrz
-from idreader.pipeline.classify import name_from_mrz
+from idreader.pipeline.classify import classify
 from idreader.pipeline.decide import decide
 from idreader.pipeline.decode import DecodedImage, decode_image
 from idreader.pipeline.forgery import detect_forgery
@@ -35,7 +35,8 @@ def read(
     mrz = read_mrz(image.pixels)
     deadline.check()
     fields = mrz_fields(mrz, today) if mrz else []
-    name, description = name_from_mrz(mrz)
+    named = classify(mrz, (), country)  # visual-zone text joins in with issue 5's reader
+    name, description = named.document_name, named.description
     result, status = decide(
         fields,
         named=bool(name),

@@ -1,0 +1,139 @@
+"""A visual field's ``value`` and validity from its printed text (``original_value`` is
+the printed text itself and stays with the caller)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+
+from idreader.countries import is_icao_code
+from idreader.fields.dates import parse_date
+from idreader.fields.national_ids import compact, country_code, detect_scheme, schemes_for
+from idreader.fields.national_ids import validate_national_id as _national
+from idreader.fields.text import collapse, culture_country, plain
+from idreader.pipeline.types import ERROR, NOT_DONE, OK
+
+_SEX = {
+    "M": "M MALE MAN MASCULINO MASC MASCULIN HOMBRE HOMME VARON H LAKILAKI LAKI LELAKI L PRIA "
+    "LALAKI ERKEK E NAM MANNLICH MAENNLICH MASCHILE MASCHIO MANNELIJK",
+    "F": "F FEMALE WOMAN FEMENINO FEMININO FEM FEMININ FEMININE FEMME MUJER PEREMPUAN P WANITA "
+    "BABAE KADIN K NU WEIBLICH W FEMMINILE FEMMINA VROUWELIJK VROUW V",
+    "X": "X < NONBINARY NB DIVERS UNSPECIFIED INDETERMINATE",
+}
+SEX_WORDS = {word: sex for sex, words in _SEX.items() for word in words.split()}
+HM_COUNTRIES = frozenset({"MX"})  # H (hombre) / M (mujer) single letters
+DATE_KINDS = {
+    "Date of Birth": "birth", "Date of Issue": "issue", "First Issue Date": "issue",
+    "Date of Registration": "issue", "Date of Expiry": "expiry", "Visa Valid Until": "expiry",
+    "Permit Date of Expiry": "expiry", "Date of Birth of Wife": "birth",
+    "Date of Birth of Husband": "birth", "Aka Date of Birth": "birth",
+}  # fmt: skip
+NAME_FIELDS = frozenset(
+    ["Surname", "Given Names", "Surname and Given Names", "Middle Name", "Second Surname",
+     "Father's Name", "Mother's Name", "First Name", "Last Name", "Family Name", "Other Name",
+     "Surname at Birth", "First Surname", "Second Name", "Third Name", "Fourth Name",
+     "Aka Surname", "Aka Given Names", "Parents Given Names", "Surname of Spouse"]
+)  # fmt: skip
+COUNTRY_CODE_FIELDS = frozenset({"Issuing State Code", "Nationality Code"})
+
+
+def normalise_sex(
+    text: str,
+    *,
+    languages: Sequence[str] = (),
+    country: str | None = None,
+    hm: bool | None = None,
+) -> str | None:
+    """``M``, ``F`` or ``X`` from a printed sex (any language above, bilingual ``F/F``).
+
+    A lone ``M`` is male except on documents printing H (hombre) / M (mujer): pass
+    ``hm=True``, the issuing ``country`` (MX), or without a country a culture of such a
+    country in ``languages`` (``es-MX``). Spain and France print M/F. Lone letters also
+    read: H -> M; V (Dutch vrouw), W (weiblich), K (Turkish kadin), P (perempuan) -> F;
+    E (erkek), L (lelaki) -> M.
+    """
+    if hm is None:
+        hm = (country_code(country) or culture_country(languages)) in HM_COUNTRIES
+    words = dict(SEX_WORDS, M="F") if hm else SEX_WORDS
+    text = plain(text)
+    whole = re.sub(r"[^A-Z<]", "", text)
+    if whole in words:
+        return words[whole]
+    parts = [re.sub(r"[^A-Z<]", "", p) for p in re.split(r"[/|,;\s]+", text)]
+    found = {words.get(p) for p in parts if p}
+    return found.pop() if len(found) == 1 and None not in found else None
+
+
+def date_kind(field_name: str) -> str | None:
+    """``birth``/``issue``/``expiry``/``any`` for a date field, None for other fields."""
+    if field_name in DATE_KINDS:
+        return DATE_KINDS[field_name]
+    if re.search(r"Check|Century|Timestamp", field_name):
+        return None
+    if re.search(r"\bDate\b|\bValid (from|Until)\b|^Resident (from|Until)$", field_name):
+        return "expiry" if re.search(r"Expir|Until", field_name) else "any"
+    return None
+
+
+def _pattern_ok(pattern: str, value: str) -> bool:
+    """A template pattern (A letter, 9 digit, X either) or else a regular expression."""
+    if re.fullmatch(r"[A9X]+", pattern):
+        rx = "".join({"A": "[A-Z]", "9": "[0-9]", "X": "[A-Z0-9]"}[c] for c in pattern)
+        return re.fullmatch(rx, value) is not None
+    return re.fullmatch(pattern, value) is not None
+
+
+def normalise_value(
+    field_name: str,
+    text: str,
+    *,
+    order: str = "DMY",
+    languages: Sequence[str] = (),
+    country: str | None = None,
+    today: dt.date | None = None,
+    scheme: str | None = None,
+    pattern: str | None = None,
+    hm: bool | None = None,
+) -> tuple[str, int]:
+    """``(value, validity)`` for a field read from the visual zone; validity 1 valid,
+    0 invalid, 2 when nothing can be checked.
+
+    Dates become YYYY-MM-DD (birth and issue dates must not lie ahead of ``today``; a
+    year alone stays as printed, not checkable); sex
+    M/F/X; country codes upper case and checked against ICAO codes; names collapsed and
+    upper case (accents kept); numbers lose their spaces and are checked with ``scheme``
+    (or the country's national schemes for Personal Number) or a template ``pattern``.
+    """
+    clean = collapse(text)
+    kind = date_kind(field_name)
+    if kind is not None:
+        today = today or dt.date.today()
+        day = parse_date(clean, order=order, languages=languages, kind=kind, today=today)
+        if day is None:  # a year alone ("AÑO DE REGISTRO 2010 01") has no day to check
+            return clean, NOT_DONE if re.fullmatch(r"\d{4}(\s*\d{1,2})?", clean) else ERROR
+        future = kind in ("birth", "issue") and day > today
+        return day.isoformat(), ERROR if future else OK
+    if field_name == "Sex":
+        sex = normalise_sex(clean, languages=languages, country=country, hm=hm)
+        return (sex, OK) if sex else (clean, ERROR)
+    if field_name in NAME_FIELDS:
+        value = clean.upper()
+        return value, ERROR if re.search(r"\d", value) else NOT_DONE
+    if field_name.endswith(" Code"):
+        value = re.sub(r"\s+", "", clean).upper()
+        if field_name in COUNTRY_CODE_FIELDS:
+            return value, OK if is_icao_code(value) else ERROR
+        if field_name == "Document Class Code":
+            return value, OK if re.fullmatch(r"[A-Z][A-Z0-9<]?", value) else ERROR
+        return value, NOT_DONE
+    if field_name.endswith(("Number", "Key")) or field_name == "Personal Number":
+        value = re.sub(r"\s+", "", clean).upper()
+        if scheme:
+            return value, _national(scheme, value)
+        if pattern:
+            return value, OK if _pattern_ok(pattern, compact(value)) else ERROR
+        if field_name == "Personal Number" and schemes_for(country):
+            return value, OK if detect_scheme(value, country) else ERROR
+        return value, NOT_DONE
+    return clean, NOT_DONE

@@ -1,0 +1,192 @@
+"""The document catalogue (data) and the classifier that names documents with it."""
+
+from __future__ import annotations
+
+import csv
+import random
+import unicodedata
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from conftest import SHARED
+from idreader.catalogue import DocumentSpec, catalogue, parse_catalogue
+from idreader.mrz.parse import parse
+from idreader.mrz.read import MrzResult, read_mrz
+from idreader.pipeline.classify import classify, name_from_mrz, words_of
+from idreader.synth.generate import Plan, choose_templates, make_sample
+from idreader.synth.templates import Template, load_templates
+
+MARKETS = {"MX", "PH", "ID", "BR", "CO", "PE", "IN", "NG", "PK", "TH", "VN", "MY"}
+MARKETS |= {"GB", "US", "ES", "FR", "DE", "IT"}
+TEMPLATES = list(load_templates().values())
+MRZ_TEMPLATES = [t for t in TEMPLATES if t.mrz]
+WRONG_HINT = {"MX": "PE", "ES": "MX", "PH": "ID", "US": "GB", "GB": "US", "FR": "DE", "DE": "FR"}
+SPECIMEN_TD3 = [  # ICAO 9303 specimen; the issuing state is outside every check digit
+    "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
+    "L898902C36UTO7408122F1204159ZE184226B<<<<<10",
+]
+CANADA_TD3 = [line.replace("UTO", "CAN") for line in SPECIMEN_TD3]
+
+
+def spec_column(name: str, column: str) -> set[str]:
+    path = SHARED / "spec" / name
+    if not path.exists():
+        pytest.skip(f"{path} is absent")
+    with path.open(encoding="utf-8") as f:
+        return {row[column] for row in csv.DictReader(f, delimiter="\t")}
+
+
+def mrz_result(lines: list[str]) -> MrzResult:
+    parsed = parse(lines)
+    assert parsed is not None
+    return MrzResult(parsed.format, lines, parsed, np.zeros((4, 2)), np.array([1.0, 0.0]), 1.0)
+
+
+def printed_texts(template: Template) -> list[str]:
+    """What a reader sees besides the values: header texts and field labels."""
+    headers = [h["text"] for h in template.header if "{" not in h["text"]]
+    return headers + [f.label for f in template.fields if f.label]
+
+
+def sample(template: Template, tmp_path: Path, seed: int = 7) -> dict:
+    ids = [t.id for t in choose_templates((template.kind,))]
+    plan = Plan(n=1, seed=seed, kinds=(template.kind,), defects=())
+    row = make_sample(plan, ids.index(template.id), tmp_path)
+    assert row["template"] == template.id
+    return row
+
+
+def noisy(line: str, rng: random.Random) -> str:
+    """OCR-like damage: about one letter in ten replaced, accents gone, case mixed."""
+    line = "".join(c for c in unicodedata.normalize("NFKD", line) if not unicodedata.combining(c))
+    chars = list(line.lower() if rng.random() < 0.5 else line)
+    letters = [i for i, c in enumerate(chars) if c.isalpha()]
+    for i in rng.sample(letters, k=len(letters) // 10):
+        chars[i] = rng.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZ0158")
+    return "".join(chars)
+
+
+def test_catalogue_loads_with_unique_ids_and_covers_the_markets():
+    specs = catalogue()
+    assert len(specs) >= 30
+    assert len({s.id for s in specs}) == len(specs)
+    assert {s.country for s in specs} >= MARKETS
+    generic = [s for s in specs if s.generic]
+    assert {s.mrz.format for s in generic if s.mrz} == {"TD1", "TD2", "TD3", "MRVA", "MRVB", "FRID"}
+    assert all(s.year is None and not s.keywords for s in generic)
+    with pytest.raises(ValueError, match="duplicate"):
+        parse_catalogue([{"id": "x", "country": "PH", "name": "A", "description": "Passport"}] * 2)
+    with pytest.raises(ValueError):
+        DocumentSpec.model_validate({"id": "y", "name": "B", "description": "Passport"})
+
+
+def test_descriptions_and_field_names_come_from_the_spec():
+    descriptions = spec_column("document-types.tsv", "document_description")
+    field_names = spec_column("field-types.tsv", "field_name")
+    for spec in catalogue():
+        assert spec.description in descriptions, spec.id
+        for f in spec.fields:
+            assert f.name in field_names, (spec.id, f.name)
+    for template in TEMPLATES:
+        assert template.document_description in descriptions, template.id
+
+
+@pytest.mark.parametrize("template", TEMPLATES, ids=lambda t: t.id)
+def test_every_template_has_an_entry(template: Template):
+    specs = [
+        s for s in catalogue() if not s.generic and s.document_name() == template.document_name
+    ]
+    assert specs, template.id
+    assert {s.description for s in specs} == {template.document_description}
+    assert template.size in {s.size for s in specs}
+    formats = {s.mrz.format if s.mrz else None for s in specs}
+    assert (template.mrz["format"] if template.mrz else None) in formats
+
+
+@pytest.mark.parametrize("template", TEMPLATES, ids=lambda t: t.id)
+def test_templates_are_named_by_their_printed_text(template: Template):
+    texts = printed_texts(template)
+    found = classify(None, texts, template.country)
+    assert found.document_name == template.document_name
+    assert found.description == template.document_description and 0 < found.score <= 1
+    wrong = WRONG_HINT.get(template.country, "MX")
+    assert classify(None, texts, wrong).document_name == template.document_name
+    assert classify(None, texts, None).document_name == template.document_name
+    rng = random.Random(template.id)
+    for _ in range(3):
+        damaged = [noisy(line, rng) for line in texts]
+        assert classify(None, damaged, wrong).document_name == template.document_name, damaged
+
+
+@pytest.mark.parametrize("template", MRZ_TEMPLATES, ids=lambda t: t.id)
+def test_templates_are_named_by_their_mrz(template: Template, tmp_path: Path):
+    mrz = mrz_result(sample(template, tmp_path)["mrz"])
+    alone = classify(mrz, [], None)
+    assert alone.document_name == template.document_name  # the only such document of its state
+    with_text = classify(mrz, printed_texts(template), "XX")
+    assert with_text.document_name == template.document_name
+    assert with_text.spec is not None and with_text.spec.mrz is not None
+    assert with_text.score > alone.score
+
+
+@pytest.mark.parametrize("template_id", ["ph_passport_td3", "mx_ine_back_td1", "us_visa_mrva"])
+def test_rendered_documents_are_named_from_a_real_reading(template_id: str, tmp_path: Path):
+    template = load_templates()[template_id]
+    row = sample(template, tmp_path, seed=11)
+    mrz = read_mrz(cv2.imread(str(tmp_path / row["image"])))
+    assert mrz is not None and mrz.valid
+    assert classify(mrz, printed_texts(template), None).document_name == row["document_name"]
+
+
+def test_front_and_back_give_one_name_and_the_mrz_picks_the_side(tmp_path: Path):
+    back = load_templates()["mx_ine_back_td1"]
+    texts = ["INSTITUTO NACIONAL ELECTORAL", "CREDENCIAL PARA VOTAR"]
+    front = classify(None, texts, "MX")
+    assert front.spec is not None and front.spec.side == "front"
+    with_mrz = classify(mrz_result(sample(back, tmp_path)["mrz"]), texts, "MX")
+    assert with_mrz.spec is not None and with_mrz.spec.side == "back"
+    assert front.document_name == with_mrz.document_name == "Mexico - Voter Id Card (2019)"
+
+
+def test_unrelated_text_is_unknown():
+    rng = random.Random(3)
+    words = ["".join(rng.choice("ABCDEFGHIJKLMNOPRSTUVW") for _ in range(rng.randint(3, 9)))]
+    for texts in (
+        [],
+        ["THE QUICK BROWN FOX", "JUMPS OVER THE LAZY DOG", "INVOICE 2024-001", "TOTAL 99.50"],
+        [" ".join(words * 5)],
+        ["Name", "Date of Birth", "Sex", "Passport"],  # common words only
+    ):
+        found = classify(None, texts, "PH")
+        assert found.spec is None and found.document_name == "" and found.score == 0
+
+
+def test_unknown_country_mrz_falls_back_to_the_generic_name():
+    mrz = mrz_result(CANADA_TD3)
+    assert mrz.valid
+    found = classify(mrz, ["CANADA", "PASSPORT / PASSEPORT"], "CA")
+    assert found.document_name == "Canada - Passport" and found.description == "Passport"
+    assert found.spec is not None and found.spec.generic and found.score > 0
+    assert name_from_mrz(mrz) == ("Canada - Passport", "Passport")
+    assert name_from_mrz(None) == ("", "")
+
+
+def test_generic_names_by_mrz_kind():
+    td1 = [
+        "IDD<<T220001293<<<<<<<<<<<<<<<",
+        "6408125<2010315D<<<<<<<<<<<<<4",
+        "MUSTERMANN<<ERIKA<<<<<<<<<<<<<",
+    ]
+    assert name_from_mrz(mrz_result(td1)) == ("Germany - Id Card", "Identity Card")
+    # the specific entry needs its state: the same card issued by Utopia is not German
+    utopia = [td1[0].replace("IDD<<", "IDUTO"), td1[1].replace("D<<<", "UTO<"), td1[2]]
+    assert classify(mrz_result(utopia), [], "DE").spec is None
+
+
+def test_words_are_folded_for_matching():
+    assert words_of("République Française / N° 1ª") == ("REPUBLIQUE", "FRANCAISE", "N", "IA")
+    assert words_of("STRAẞE Đà Nẵng") == ("STRASSE", "DA", "NANG")
+    assert words_of("PERS0NALAUSWE1S") == ("PERSONALAUSWEIS",)
