@@ -16,7 +16,7 @@ BENCH_STAMP := $(BENCH_VENV)/.installed
 BENCH_DEBIAN_PACKAGES := tesseract-ocr
 REAL_DEV := ../shared/data/real-dev/manifest.jsonl
 
-.PHONY: setup serve test lint bench bench-env clean
+.PHONY: setup serve test lint bench bench-env train-mrz clean
 
 $(STAMP): pyproject.toml constraints.txt Makefile
 	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -36,12 +36,12 @@ serve: setup
 	$(BIN)/idreader serve --host $(HOST) --port $(PORT)
 
 test: setup
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff check src tests training
 	$(BIN)/pytest
 
 lint: setup
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests training
+	$(BIN)/ruff format --check src tests training
 
 $(BENCH_STAMP): bench/requirements-peer.txt
 	@if ! command -v tesseract >/dev/null; then \
@@ -61,6 +61,18 @@ bench: setup bench-env
 	test -f bench/out/synth-defects/truth.jsonl || \
 	  $(BIN)/idreader synth --n 300 --seed 2 --out bench/out/synth-defects --workers 2
 	$(BIN)/idreader bench bench/out/synth-clean bench/out/synth-defects $(REAL_DEV) --name $(NAME) --workers $(WORKERS)
+
+# Retrain the MRZ line recogniser (src/idreader/ocr/data/mrz_ocrb.onnx) from generated strips.
+# Needs torch, which never enters idreader's own venv.
+TRAIN_VENV := .venv-train
+$(TRAIN_VENV)/.installed: pyproject.toml constraints.txt
+	test -x $(TRAIN_VENV)/bin/python || $(PYTHON) -m venv $(TRAIN_VENV)
+	$(TRAIN_VENV)/bin/python -m pip install -q --disable-pip-version-check torch==2.13.0 onnx==1.20.0
+	$(TRAIN_VENV)/bin/python -m pip install -q --disable-pip-version-check -c constraints.txt -e .
+	touch $@
+
+train-mrz: $(STAMP) $(TRAIN_VENV)/.installed
+	$(TRAIN_VENV)/bin/python training/train_mrz_recogniser.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -4,17 +4,18 @@ with the MRZ alphabet, group parallel lines, recover their order, correct, valid
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
 
 from idreader.countries import is_icao_code
-from idreader.mrz.correct import Cell, correct
-from idreader.mrz.formats import MrzFormat, formats
+from idreader.mrz.correct import CERTAIN, Cell, cell_kinds, correct
+from idreader.mrz.formats import MrzFormat, formats, get_format
 from idreader.mrz.glyphs import add_height_evidence
 from idreader.mrz.parse import ParsedMrz
 from idreader.ocr.detect import TextBox, detect_text
+from idreader.ocr.models import MRZ_RECOGNISER, RECOGNISER, Model
 from idreader.ocr.recognise import TextLine, crop_line, recognise
 
 MRZ_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<"
@@ -53,6 +54,7 @@ class MrzResult:
     corners: np.ndarray  # the MRZ's quadrilateral in the image, reading order
     direction: np.ndarray  # unit vector of the text baseline (reading direction)
     confidence: float
+    order: list[MrzLine] = field(default_factory=list)  # recognised lines, in MRZ order
 
     @property
     def lines(self) -> list[str]:
@@ -95,15 +97,18 @@ def looks_like_mrz(line: TextLine) -> bool:
     return fillers >= 2 or digits >= 0.3 * len(text)
 
 
-def strip_for(bgr: np.ndarray, corners: np.ndarray) -> np.ndarray:
-    strip = crop_line(bgr, corners)
+def strip_for(bgr: np.ndarray, corners: np.ndarray, model: Model) -> np.ndarray:
+    strip = crop_line(bgr, corners, out_h=model.height)
+    if model is MRZ_RECOGNISER:
+        return strip  # trained on strips of their natural width
     width = min(strip.shape[1], PX_PER_CHAR * MAX_LINE_CHARS)
     return cv2.resize(strip, (width, strip.shape[0]), interpolation=cv2.INTER_AREA)
 
 
-def read_lines(bgr: np.ndarray, boxes: list[TextBox], flip: bool) -> list[MrzLine]:
+def read_lines(bgr: np.ndarray, boxes: list[TextBox], flip: bool, model: Model) -> list[MrzLine]:
     corners = [reading_corners(b, flip) for b in boxes]
-    texts = recognise([strip_for(bgr, c) for c in corners], MRZ_ALPHABET)
+    strips = [strip_for(bgr, c, model) for c in corners]
+    texts = recognise(strips, MRZ_ALPHABET, model=model)
     texts = [
         add_height_evidence(bgr, c, t) if looks_like_mrz(t) else t
         for c, t in zip(corners, texts, strict=True)
@@ -190,6 +195,7 @@ def best_reading(group: list[MrzLine]) -> MrzResult | None:
         quad,
         order[0].direction,
         float(np.mean([ln.text.confidence for ln in order])),
+        order,
     )
 
 
@@ -212,21 +218,55 @@ def judge_reading(parsed: ParsedMrz, lines: list[MrzLine]) -> None:
         parsed.checks["reading"] = False
 
 
+def read_surely(result: MrzResult) -> bool:
+    """No line short or long, and every character outside the check-digit-guarded digit
+    fields recognised surely: then the fast reading needs no second opinion (check digits
+    miss swaps that cancel out, like O/0 twice, and names and optional data have none)."""
+    fmt = get_format(result.format)
+    guarded = {"digits", "check"}
+    for line, kinds in zip(result.order, cell_kinds(fmt), strict=True):
+        glyphs = line.text.glyphs
+        if len(glyphs) != fmt.length:
+            return False
+        if any(g.prob < CERTAIN for g, k in zip(glyphs, kinds, strict=True) if k not in guarded):
+            return False
+    return True
+
+
 class LineReader:
-    """Recognises boxes on demand, each orientation at most once."""
+    """Recognises boxes on demand, each orientation with each model at most once."""
 
     def __init__(self, bgr: np.ndarray, boxes: list[TextBox]) -> None:
         self.bgr, self.boxes = bgr, boxes
-        self.cache: dict[tuple[int, bool], MrzLine] = {}
+        self.cache: dict[tuple[int, bool, Model], MrzLine] = {}
 
-    def lines(self, indices: tuple[int, ...], flip: bool) -> list[MrzLine]:
-        todo = [i for i in indices if (i, flip) not in self.cache]
+    def lines(self, indices: tuple[int, ...], flip: bool, model: Model) -> list[MrzLine]:
+        todo = [i for i in indices if (i, flip, model) not in self.cache]
         if todo:
-            for i, line in zip(
-                todo, read_lines(self.bgr, [self.boxes[i] for i in todo], flip), strict=True
-            ):
-                self.cache[(i, flip)] = line
-        return [self.cache[(i, flip)] for i in indices]
+            read = read_lines(self.bgr, [self.boxes[i] for i in todo], flip, model)
+            for i, line in zip(todo, read, strict=True):
+                self.cache[(i, flip, model)] = line
+        return [self.cache[(i, flip, model)] for i in indices]
+
+
+def read_group(reader: LineReader, indices: tuple[int, ...]) -> MrzResult | None:
+    """Read a group of lines: first with the OCR-B line recogniser (fast); when that gives no
+    valid MRZ either way up, with the general recogniser in the orientation where the lines
+    look like an MRZ."""
+    for flip in (False, True):
+        lines = reader.lines(indices, flip, MRZ_RECOGNISER)
+        if all(looks_like_mrz(ln.text) for ln in lines):
+            result = best_reading(in_reading_order(lines))
+            if result is not None and result.valid and read_surely(result):
+                return result
+    for flip in (False, True):
+        lines = reader.lines(indices, flip, RECOGNISER)
+        if not all(looks_like_mrz(ln.text) for ln in lines):
+            if min(ln.text.confidence for ln in lines) >= UPRIGHT_TEXT:
+                return None  # text read fluently this way up, and it is not an MRZ
+            continue
+        return best_reading(in_reading_order(lines))
+    return None
 
 
 def read_mrz(bgr: np.ndarray) -> MrzResult | None:
@@ -236,18 +276,11 @@ def read_mrz(bgr: np.ndarray) -> MrzResult | None:
     reader = LineReader(bgr, boxes)
     results = []
     for indices in geometric_groups(boxes)[:MAX_GROUPS]:
-        for flip in (False, True):
-            lines = reader.lines(indices, flip)
-            if not all(looks_like_mrz(ln.text) for ln in lines):
-                if min(ln.text.confidence for ln in lines) >= UPRIGHT_TEXT:
-                    break  # text read fluently this way up, and it is not an MRZ
-                continue
-            result = best_reading(in_reading_order(lines))
-            if result is not None:
-                results.append(result)
-                if result.valid:
-                    return result
-            break
+        result = read_group(reader, indices)
+        if result is not None:
+            results.append(result)
+            if result.valid:
+                return result
     if not results:
         return None
     return max(results, key=lambda r: (score(r.parsed), len(r.lines), r.confidence))

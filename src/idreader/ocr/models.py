@@ -1,5 +1,6 @@
 """Load the bundled ONNX models once per process (never downloaded): the PP-OCRv6 small
-detector and recogniser shipped in the ``rapidocr`` wheel (Apache-2.0)."""
+detector and recogniser shipped in the ``rapidocr`` wheel (Apache-2.0), and the MRZ line
+recogniser trained by ``training/train_mrz_recogniser.py`` and shipped with idreader."""
 
 from __future__ import annotations
 
@@ -19,10 +20,17 @@ class Model:
     package: str
     path: str  # inside the package
     charset: str | None = None  # recognisers: the inference.yml holding the character list
+    keys: str | None = None  # recognisers: the characters, when the model says nothing
+    height: int = 48  # recognisers: input strip height
+    grey: bool = False  # recognisers: one channel in [0, 1], else BGR in [-1, 1]
 
 
 DETECTOR = Model("rapidocr", "models/PP-OCRv6_det_small.onnx")
 RECOGNISER = Model("rapidocr", "models/PP-OCRv6_rec_small.onnx")
+MRZ_RECOGNISER = Model(
+    "idreader", "ocr/data/mrz_ocrb.onnx", keys="ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<",
+    height=32, grey=True,
+)  # fmt: skip
 
 
 @cache
@@ -46,6 +54,8 @@ def model_file(package: str, path: str) -> Path:
 @cache
 def alphabet(model: Model) -> list[str]:
     """Index -> character of a recogniser's CTC output; index 0 is the blank."""
+    if model.keys is not None:
+        return ["", *model.keys]
     if model.charset is None:
         chars = session(model).get_modelmeta().custom_metadata_map["character"].splitlines()
     else:
@@ -58,3 +68,4 @@ def warm_up() -> None:
     """Load the models now (a server's first request should not pay for it)."""
     session(DETECTOR)
     alphabet(RECOGNISER)
+    session(MRZ_RECOGNISER)

@@ -95,15 +95,11 @@ def recognise(
     alternatives: int = 3,
     model: Model = RECOGNISER,
 ) -> list[TextLine]:
-    """Read each 48-px-high strip (as made by ``crop_line``), batched by width."""
+    """Read each strip (BGR, ``model.height`` high, as made by ``crop_line``), batched."""
     if not strips:
         return []
+    probs = models.session(model).run(None, {"x": batch_input(strips, model)})[0]
     width = max(s.shape[1] for s in strips)
-    batch = np.zeros((len(strips), 3, HEIGHT, width), np.float32)
-    for i, strip in enumerate(strips):
-        x = (strip.astype(np.float32) / 255.0 - 0.5) / 0.5
-        batch[i, :, :, : strip.shape[1]] = x.transpose(2, 0, 1)
-    probs = models.session(model).run(None, {"x": batch})[0]
     keys = models.alphabet(model)
     lines = []
     for i, strip in enumerate(strips):
@@ -115,6 +111,19 @@ def recognise(
             frames = frames / np.maximum(frames.sum(axis=1, keepdims=True), 1e-9)
         lines.append(decode(frames, keys, alternatives, span))
     return lines
+
+
+def batch_input(strips: list[np.ndarray], model: Model) -> np.ndarray:
+    width = max(s.shape[1] for s in strips)
+    if model.grey:  # trained with the last column repeated as padding
+        grey = [cv2.cvtColor(s, cv2.COLOR_BGR2GRAY) for s in strips]
+        padded = [np.pad(g, ((0, 0), (0, width - g.shape[1])), mode="edge") for g in grey]
+        return (np.stack(padded).astype(np.float32) / 255.0)[:, None]
+    batch = np.zeros((len(strips), 3, model.height, width), np.float32)
+    for i, strip in enumerate(strips):
+        x = (strip.astype(np.float32) / 255.0 - 0.5) / 0.5
+        batch[i, :, :, : strip.shape[1]] = x.transpose(2, 0, 1)
+    return batch
 
 
 def decode(
