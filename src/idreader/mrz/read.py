@@ -26,7 +26,6 @@ MAX_GROUPS = 4
 MAX_COERCED = 4
 UPRIGHT_TEXT = 0.9  # lines read this confidently are the right way up
 MIN_LINE_CONFIDENCE = 0.75
-PX_PER_CHAR = 18  # recogniser input: enough room that runs of '<' are not merged
 MAX_LINE_CHARS = 48
 
 
@@ -99,9 +98,9 @@ def looks_like_mrz(line: TextLine) -> bool:
 
 def strip_for(bgr: np.ndarray, corners: np.ndarray, model: Model) -> np.ndarray:
     strip = crop_line(bgr, corners, out_h=model.height)
-    if model is MRZ_RECOGNISER:
-        return strip  # trained on strips of their natural width
-    width = min(strip.shape[1], PX_PER_CHAR * MAX_LINE_CHARS)
+    if model.px_per_char is None:
+        return strip
+    width = min(strip.shape[1], model.px_per_char * MAX_LINE_CHARS)
     return cv2.resize(strip, (width, strip.shape[0]), interpolation=cv2.INTER_AREA)
 
 

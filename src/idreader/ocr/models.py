@@ -23,10 +23,13 @@ class Model:
     keys: str | None = None  # recognisers: the characters, when the model says nothing
     height: int = 48  # recognisers: input strip height
     grey: bool = False  # recognisers: one channel in [0, 1], else BGR in [-1, 1]
+    # recognisers: strip width per character that keeps repeated characters apart (CTC
+    # needs a blank frame between them); None: the strip's natural width is fine
+    px_per_char: int | None = None
 
 
 DETECTOR = Model("rapidocr", "models/PP-OCRv6_det_small.onnx")
-RECOGNISER = Model("rapidocr", "models/PP-OCRv6_rec_small.onnx")
+RECOGNISER = Model("rapidocr", "models/PP-OCRv6_rec_small.onnx", px_per_char=18)
 MRZ_RECOGNISER = Model(
     "idreader", "ocr/data/mrz_ocrb.onnx", keys="ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<",
     height=32, grey=True,

@@ -14,7 +14,7 @@ import yaml
 from idreader.ocr import models
 from idreader.ocr.models import RECOGNISER, Model
 
-HEIGHT = 48
+HEIGHT = RECOGNISER.height
 MAX_WIDTH = 1600
 
 
@@ -100,13 +100,15 @@ def recognise(
         return []
     probs = models.session(model).run(None, {"x": batch_input(strips, model)})[0]
     width = max(s.shape[1] for s in strips)
-    keys = models.alphabet(model)
+    if alphabet is not None:
+        columns, starts, keys = _merge(model, alphabet)
+    else:
+        keys = models.alphabet(model)
     lines = []
     for i, strip in enumerate(strips):
         span = probs.shape[1] * strip.shape[1] / width
         frames = probs[i, : int(np.ceil(span))]
         if alphabet is not None:  # fold onto the allowed characters, renormalise
-            columns, starts, keys = _merge(model, alphabet)
             frames = np.add.reduceat(frames[:, columns], starts, axis=1)
             frames = frames / np.maximum(frames.sum(axis=1, keepdims=True), 1e-9)
         lines.append(decode(frames, keys, alternatives, span))
