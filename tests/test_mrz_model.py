@@ -5,8 +5,12 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from idreader.mrz.checkdigit import check_digit
+from idreader.mrz.compose import compose
+from idreader.mrz.parse import parse
+from idreader.mrz.read import MrzLine, MrzResult, read_surely
 from idreader.ocr.models import MRZ_RECOGNISER, model_file
-from idreader.ocr.recognise import recognise
+from idreader.ocr.recognise import Glyph, TextLine, recognise
 from idreader.synth.mrz_lines import ALPHABET, STRIP_HEIGHT, mrz_text, render_strip
 
 
@@ -31,3 +35,42 @@ def test_shipped_model_reads_generated_strips():
     exact = sum(line.text == text for line, (_, text) in zip(lines, samples, strict=True))
     assert exact >= 0.8 * len(samples)
     assert all(0 <= g.x <= 1 for line in lines for g in line.glyphs)
+
+
+def _result(lines: list[str], doubts: dict[tuple[int, int], tuple[str, float]]) -> MrzResult:
+    """An MrzResult read as ``lines``, unsure where ``doubts`` names a rival and its share."""
+    order = []
+    for row, line in enumerate(lines):
+        glyphs = []
+        for pos, char in enumerate(line):
+            rival, p = doubts.get((row, pos), ("<", 0.0))
+            glyphs.append(Glyph(char, 1.0 - p, ((rival, p),)))
+        box = np.zeros((4, 2), np.float32)
+        order.append(MrzLine(None, box, TextLine(tuple(glyphs))))  # type: ignore[arg-type]
+    parsed = parse(lines)
+    assert parsed is not None and parsed.valid
+    return MrzResult(parsed.format, lines, parsed, box, np.array([1.0, 0.0]), 1.0, order)
+
+
+TD3 = [
+    "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
+    "L898902C36UTO7408122F1204159ZE184226B<<<<<10",
+]
+
+
+def test_a_doubt_the_check_digit_settles_needs_no_second_opinion():
+    assert read_surely(_result(TD3, {}))
+    assert read_surely(_result(TD3, {(1, 3): ("O", 0.3)}))  # '8' or 'O': only one passes
+
+
+def test_doubts_that_can_cancel_out_or_no_check_covers_ask_for_a_second_opinion():
+    values = {"document_code": "P", "issuing_state": "UTO", "surname": "ERIKSSON",
+              "given_names": "ANNA", "document_number": "OO8902C3", "nationality": "UTO",
+              "birth_date": "740812", "sex": "F", "expiry_date": "120415"}  # fmt: skip
+    lines = compose("TD3", values)
+    # 'OO' and '00' in weights 7 and 3 add the same modulo 10: both readings pass every check
+    assert check_digit("OO8902C3") == check_digit("008902C3")
+    assert not read_surely(_result(lines, {(1, 0): ("0", 0.3), (1, 1): ("0", 0.3)}))
+    assert read_surely(_result(lines, {(1, 0): ("0", 0.3)}))
+    assert not read_surely(_result(TD3, {(0, 5): ("F", 0.2)}))  # a name letter: nothing checks it
+    assert read_surely(_result(TD3, {(0, 5): ("0", 0.2)}))  # a digit cannot stand in a name

@@ -4,19 +4,20 @@ with the MRZ alphabet, group parallel lines, recover their order, correct, valid
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
 
 from idreader.countries import is_icao_code
-from idreader.mrz.correct import CERTAIN, Cell, cell_kinds, correct
+from idreader.mrz.correct import CERTAIN, Cell, allowed_chars, cell_kinds, correct, options_for
 from idreader.mrz.formats import MrzFormat, formats, get_format
 from idreader.mrz.glyphs import add_height_evidence
-from idreader.mrz.parse import ParsedMrz
+from idreader.mrz.parse import ParsedMrz, parse
 from idreader.ocr.detect import TextBox, detect_text
 from idreader.ocr.models import MRZ_RECOGNISER, RECOGNISER, Model
-from idreader.ocr.recognise import TextLine, crop_line, recognise
+from idreader.ocr.recognise import Glyph, TextLine, crop_line, recognise
 
 MRZ_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<"
 DETECT_SIDE = 640
@@ -27,6 +28,7 @@ MAX_COERCED = 4
 UPRIGHT_TEXT = 0.9  # lines read this confidently are the right way up
 MIN_LINE_CONFIDENCE = 0.75
 MAX_LINE_CHARS = 48
+MAX_DOUBT_READINGS = 256  # readings tried to prove the fast reading unique
 
 
 @dataclass
@@ -218,18 +220,55 @@ def judge_reading(parsed: ParsedMrz, lines: list[MrzLine]) -> None:
 
 
 def read_surely(result: MrzResult) -> bool:
-    """No line short or long, and every character outside the check-digit-guarded digit
-    fields recognised surely: then the fast reading needs no second opinion (check digits
-    miss swaps that cancel out, like O/0 twice, and names and optional data have none)."""
+    """Whether the fast reading needs no second opinion: no line short or long, every
+    character outside the check digits' reach recognised surely among the characters its
+    position allows, and of all the readings the unsure characters allow, only this one
+    passes every check digit (one doubt a check digit settles; two, like O/0 twice, can
+    cancel out)."""
     fmt = get_format(result.format)
-    guarded = {"digits", "check"}
-    for line, kinds in zip(result.order, cell_kinds(fmt), strict=True):
-        glyphs = line.text.glyphs
-        if len(glyphs) != fmt.length:
-            return False
-        if any(g.prob < CERTAIN for g, k in zip(glyphs, kinds, strict=True) if k not in guarded):
-            return False
-    return True
+    if any(len(ln.text.glyphs) != fmt.length for ln in result.order):
+        return False
+    kinds, checked = cell_kinds(fmt), checked_cells(fmt)
+    doubts: list[tuple[int, int, list[str]]] = []
+    for row, line in enumerate(result.order):
+        for pos, glyph in enumerate(line.text.glyphs):
+            allowed = allowed_chars(kinds[row][pos])
+            if share_in_class(glyph, allowed) >= CERTAIN:
+                continue
+            if (row, pos) not in checked:
+                return False
+            read_as = result.lines[row][pos]
+            rivals = options_for(Cell(glyph.char, glyph.prob, glyph.alternatives), allowed)
+            doubts.append((row, pos, [read_as, *(c for c in rivals if c != read_as)]))
+    if math.prod(len(options) for *_, options in doubts) > MAX_DOUBT_READINGS:
+        return False
+    passing = 0
+    for picks in itertools.product(*(options for *_, options in doubts)):
+        rows = [list(line) for line in result.lines]
+        for (row, pos, _), char in zip(doubts, picks, strict=True):
+            rows[row][pos] = char
+        parsed = parse(["".join(r) for r in rows], fmt.name)
+        passing += parsed is not None and parsed.valid
+    return passing == 1
+
+
+def checked_cells(fmt: MrzFormat) -> set[tuple[int, int]]:
+    """Positions some check digit covers (the check digits included)."""
+    cells = {(f.line, p) for f in fmt.fields if f.check is not None for p in range(f.start, f.end)}
+    cells |= {(f.line, f.check) for f in fmt.fields if f.check is not None}
+    if fmt.composite is not None:
+        cells |= {(ln, p) for ln, a, b in fmt.composite.over for p in range(a, b)}
+        cells.add(fmt.composite.at)
+    return cells
+
+
+def share_in_class(glyph: Glyph, allowed: set[str]) -> float:
+    """The probability of the likeliest allowed character, among the allowed ones."""
+    probs = [p for c, p in ((glyph.char, glyph.prob), *glyph.alternatives) if c in allowed]
+    if not probs:
+        return 0.0
+    rest = max(0.0, 1.0 - glyph.prob - sum(p for _, p in glyph.alternatives))
+    return max(probs) / (sum(probs) + rest)
 
 
 class LineReader:
