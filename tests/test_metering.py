@@ -32,6 +32,8 @@ class Servers:
             "IDREADER_DATABASE_URL": url,
             "IDREADER_TODAY": TODAY,
             "IDREADER_LOG_LEVEL": "WARNING",
+            # the calls queue for the pipeline; this test is about money, not deadlines
+            "IDREADER_PROCESSING_TIMEOUT_S": "600",
         }
         self.ports = [free_port() for _ in range(count)]
         self.procs = [

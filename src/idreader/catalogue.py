@@ -63,6 +63,7 @@ class DocumentSpec(_Frozen):
     side: Literal["front", "back"] = "front"
     mrz: MrzSpec | None = None
     languages: tuple[str, ...] = ()
+    date_order: Literal["DMY", "MDY", "YMD"] = "DMY"  # order of numeric printed dates
     keywords: tuple[str, ...] = ()  # printed header texts
     fields: tuple[FieldSpec, ...] = ()
 

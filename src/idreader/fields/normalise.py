@@ -35,6 +35,8 @@ NAME_FIELDS = frozenset(
      "Surname at Birth", "First Surname", "Second Name", "Third Name", "Fourth Name",
      "Aka Surname", "Aka Given Names", "Parents Given Names", "Surname of Spouse"]
 )  # fmt: skip
+MEASURE_FIELDS = frozenset({"Height", "Weight"})
+MEASURE_UNIT = re.compile(r"\s*(cm|m|kg|lbs?|ib)\.?$", re.IGNORECASE)  # 'Ib': OCR's 'lb'
 COUNTRY_CODE_FIELDS = frozenset({"Issuing State Code", "Nationality Code"})
 
 
@@ -114,6 +116,8 @@ def normalise_value(
             return clean, NOT_DONE if re.fullmatch(r"\d{4}(\s*\d{1,2})?", clean) else ERROR
         future = kind in ("birth", "issue") and day > today
         return day.isoformat(), ERROR if future else OK
+    if field_name in MEASURE_FIELDS:  # "178 cm", "1,72 m", "165 lb": the number as printed
+        return MEASURE_UNIT.sub("", clean), NOT_DONE
     if field_name == "Sex":
         sex = normalise_sex(clean, languages=languages, country=country, hm=hm)
         return (sex, OK) if sex else (clean, ERROR)

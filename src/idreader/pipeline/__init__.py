@@ -1,5 +1,20 @@
-"""Recognition pipeline: decode -> locate -> quality/forgery/graphics -> decide."""
+"""Recognition pipeline: decode -> locate -> read MRZ -> orient -> read the visual zone ->
+classify -> extract fields -> cross-check -> decide (plus quality, forgery and graphics)."""
 
-from idreader.pipeline.reader import Options, read
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from idreader.pipeline.reader import Options, read
 
 __all__ = ["Options", "read"]
+
+
+def __getattr__(name: str) -> Any:
+    # Lazy, so that modules the stages use (fields, ...) may import pipeline.types freely.
+    if name in __all__:
+        from idreader.pipeline import reader
+
+        return getattr(reader, name)
+    raise AttributeError(name)

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from idreader.config import Settings, get_settings
+from idreader.fields import cross_check
 from idreader.mrz.fields import mrz_fields, mrz_status
 from idreader.mrz.read import read_mrz
 from idreader.pipeline.classify import classify
 from idreader.pipeline.decide import decide
 from idreader.pipeline.decode import DecodedImage, decode_image
+from idreader.pipeline.extract import extract_fields
 from idreader.pipeline.forgery import detect_forgery
 from idreader.pipeline.graphics import crop_graphics
 from idreader.pipeline.locate import locate_document
+from idreader.pipeline.orient import turn, turns_from_mrz, turns_from_text
 from idreader.pipeline.quality import check_quality
 from idreader.pipeline.types import Deadline, Options, Reading
+from idreader.pipeline.visual import read_text
 
 
 def read(
@@ -34,8 +38,15 @@ def read(
     today = settings.current_date()
     mrz = read_mrz(image.pixels)
     deadline.check()
-    fields = mrz_fields(mrz, today) if mrz else []
-    named = classify(mrz, (), country)  # visual-zone text joins in with issue 5's reader
+    from_mrz = mrz_fields(mrz, today) if mrz else []
+    turns = turns_from_mrz(document, mrz) if mrz else turns_from_text(document.pixels)
+    upright = turn(document, turns)
+    deadline.check()
+    items = read_text(upright.pixels)
+    deadline.check()
+    named = classify(mrz, [item.text for item in items], country)
+    visual = extract_fields(items, named.spec, country, from_mrz, today)
+    fields = cross_check([*from_mrz, *visual])
     name, description = named.document_name, named.description
     result, status = decide(
         fields,
@@ -57,6 +68,6 @@ def read(
         reading.quality = quality if options.image_quality else None
         reading.forgery = detect_forgery(quality) if options.document_forgery else None
     if options.images:
-        reading.graphics = crop_graphics(document, settings.output_image_max_side)
+        reading.graphics = crop_graphics(upright, settings.output_image_max_side)
     deadline.check()
     return reading

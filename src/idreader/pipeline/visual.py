@@ -4,6 +4,7 @@ matched by position."""
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,6 +17,7 @@ from idreader.ocr.recognise import TextLine, crop_line, recognise
 DETECT_SIDE = 960  # printed fields are small text: detect at a finer scale than the MRZ
 MAX_TILT = 15.0  # degrees; the document is upright, so text lines are about horizontal
 MIN_HEIGHT_SHARE = 0.012  # of the document's height: smaller boxes are specks
+SHORT_BOX = 1.6  # boxes less elongated than this hold a character or two
 BATCH = 8  # strips recognised together, sorted by width to limit padding
 
 
@@ -35,7 +37,12 @@ class TextItem:
 
 
 def horizontal_corners(box: TextBox) -> np.ndarray | None:
-    """TL, TR, BR, BL of a box whose long side is about horizontal, else None."""
+    """TL, TR, BR, BL of a box whose long side is about horizontal, else None. A short box
+    (one or two characters, "F", "90") is taken upright whatever its long side."""
+    if box.length < SHORT_BOX * box.thickness:
+        x0, y0 = box.corners.min(axis=0)
+        x1, y1 = box.corners.max(axis=0)
+        return np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], np.float32)
     corners = reading_corners(box)
     dx, dy = corners[1] - corners[0]
     if abs(np.degrees(np.arctan2(dy, dx))) > MAX_TILT:
@@ -61,7 +68,7 @@ def read_text(document: np.ndarray, model: Model = RECOGNISER) -> list[TextItem]
     items = []
     for i, quad in enumerate(quads):
         line = lines[i]
-        text = line.text.strip()
+        text = unicodedata.normalize("NFKC", line.text).strip()  # full-width ':' '(' -> ASCII
         if not text:
             continue
         x0, y0 = quad.min(axis=0)

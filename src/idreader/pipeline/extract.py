@@ -1,0 +1,207 @@
+"""Extract stage: printed fields from the visual zone's text lines, by the catalogue's layout
+(relative boxes), by labels (multilingual dictionary) and by the MRZ's values found in print;
+each normalised and validated from its format."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from idreader.catalogue import DocumentSpec, FieldSpec
+from idreader.fields import find_labels, lcid_for, normalise_value, parse_date, values_agree
+from idreader.fields.normalise import NAME_FIELDS, date_kind
+from idreader.fields.text import plain
+from idreader.pipeline.types import ERROR, NOT_DONE, OK, FieldReading
+from idreader.pipeline.visual import TextItem
+
+BOX_MARGIN = 0.01  # share of the page a value may stray outside its catalogue box
+BELOW_REACH = 2.6  # label heights below a label where its value may start
+RIGHT_GAP = 4.0  # label heights: a value this close right of its label is on its line
+RIGHT_REACH = 0.35  # share of the page width right of a label where its value may start
+SEPARATORS = re.compile(r"^[\s:/|.,-]+|[\s:/|,-]+$")
+MRZ_GUIDED = ("Surname", "Given Names", "Document Number", "Date of Birth", "Date of Expiry")
+
+
+@dataclass(frozen=True)
+class Found:
+    name: str
+    text: str  # as printed
+    spec: FieldSpec | None = None
+
+
+def extract_fields(
+    items: Sequence[TextItem],
+    spec: DocumentSpec | None,
+    country: str | None,
+    mrz_fields: Sequence[FieldReading],
+    today: dt.date,
+) -> list[FieldReading]:
+    """Visual-zone readings of every field found, at most one per field name."""
+    hint = (spec.country if spec and spec.country else country) or None
+    languages = spec.languages if spec else ()
+    wanted = {f.name for f in spec.fields} if spec and spec.fields else None
+    found: dict[str, Found] = {}
+    for f in by_layout(items, spec, hint):
+        found.setdefault(f.name, f)
+    for f in by_label(items, hint, languages):
+        if wanted is None or f.name in wanted:
+            found.setdefault(f.name, f)
+    for f in by_mrz(items, mrz_fields, spec.date_order if spec else "DMY", languages):
+        found.setdefault(f.name, f)
+    order = spec.date_order if spec else "DMY"
+    return [reading(f, order, languages, hint, today) for f in found.values()]
+
+
+def reading(
+    f: Found, order: str, languages: Sequence[str], country: str | None, today: dt.date
+) -> FieldReading:
+    def normalise(text: str) -> tuple[str, int]:
+        return normalise_value(
+            f.name, text, order=order, languages=languages, country=country, today=today,
+            pattern=f.spec.pattern if f.spec else None,
+        )  # fmt: skip
+
+    text = f.text
+    value, validity = normalise(text)
+    pattern = f.spec.pattern if f.spec else None
+    if date_kind(f.name) is not None and validity == ERROR:
+        # a stray word of a label before the date ("ON 26-05-2025"): the date after it
+        words = text.split()
+        for k in range(1, len(words)):
+            tail = " ".join(words[k:])
+            if normalise(tail)[1] != ERROR:
+                text = tail
+                value, validity = normalise(text)
+                break
+    if pattern and validity == NOT_DONE:  # the catalogue knows the printed form
+        validity = OK if re.fullmatch(pattern, text) else ERROR
+    return FieldReading(f.name, text, value, validity, "visual", lcid_for(text, country))
+
+
+def by_layout(items: Sequence[TextItem], spec: DocumentSpec | None, country: str | None):
+    """Fields whose catalogue box holds text: the text in the box, labels left out."""
+    if spec is None:
+        return
+    languages = spec.languages
+    for field in spec.fields:
+        if field.box is None:
+            continue
+        parts = []
+        for item in items:
+            if not inside(item, field.box):
+                continue
+            text = without_label(item.text, field, country, languages)
+            if text:
+                parts.append(text)
+        if parts:
+            yield Found(field.name, " ".join(parts), field)
+
+
+def inside(item: TextItem, box: tuple[float, float, float, float]) -> bool:
+    x, y = item.centre
+    x0, y0, x1, y1 = box
+    m = BOX_MARGIN
+    return x0 - m <= x <= x1 + m and y0 - m <= y <= y1 + m
+
+
+def without_label(text: str, field: FieldSpec, country: str | None, languages) -> str:
+    """The text with its leading labels cut off ('' when it is only labels): the field's
+    own catalogue labels (bilingual ones one after the other), else the dictionary's."""
+    text = strip_separators(text)
+    while text:
+        rest = after_label(text, field, country, languages)
+        if rest == text:
+            return text
+        text = rest
+    return ""
+
+
+def after_label(text: str, field: FieldSpec, country: str | None, languages) -> str:
+    words = text.split()
+    for label in field.labels:
+        for k in range(1, len(words) + 1):
+            if _same_words(" ".join(words[:k]), label):
+                return strip_separators(" ".join(words[k:]))
+    matches = find_labels(text, country=country, languages=languages)
+    if matches and matches[0].start == 0:
+        return strip_separators(matches[0].value)
+    return text
+
+
+def strip_separators(text: str) -> str:
+    """Without the colons, slashes and dashes that part a label from its value."""
+    return SEPARATORS.sub("", text).strip()
+
+
+def _same_words(a: str, b: str) -> bool:
+    return re.sub(r"[^A-Z0-9]", "", plain(a)) == re.sub(r"[^A-Z0-9]", "", plain(b))
+
+
+def by_label(items: Sequence[TextItem], country: str | None, languages: Sequence[str]):
+    """Fields named by a printed label: the rest of the label's line, else the nearest
+    text below the label, else the text right of it."""
+    labels = {
+        id(item): find_labels(strip_separators(item.text), country=country, languages=languages)
+        for item in items
+    }
+    is_label = {k for k, m in labels.items() if m and m[0].start == 0 and not m[-1].value}
+    values = [i for i in items if id(i) not in is_label]
+    for item in items:
+        for match in labels[id(item)]:
+            if match.start > 0:
+                continue
+            if strip_separators(match.value):
+                yield Found(match.field, strip_separators(match.value))
+                continue
+            value = value_near(item, values)
+            if value is not None and strip_separators(value.text):
+                yield Found(match.field, strip_separators(value.text))
+
+
+def value_near(label: TextItem, candidates: Iterable[TextItem]) -> TextItem | None:
+    """The value of a label printed alone: right after it on its line, else below it."""
+    x0, y0, x1, y1 = label.box
+    h = max(y1 - y0, 1e-3)
+    right = [
+        c for c in candidates
+        if abs(c.centre[1] - label.centre[1]) < 0.6 * h and 0 <= c.box[0] - x1 <= RIGHT_REACH
+    ]  # fmt: skip
+    if right and (nearest := min(right, key=lambda c: c.box[0])).box[0] - x1 <= RIGHT_GAP * h:
+        return nearest
+    below = [
+        c for c in candidates
+        if y1 - 0.3 * h <= c.box[1] <= y1 + BELOW_REACH * h
+        and c.box[0] < x1 and c.box[2] > x0 - 0.02 and abs(c.box[0] - x0) < 0.15
+    ]  # fmt: skip
+    if below:
+        return min(below, key=lambda c: (c.box[1], abs(c.box[0] - x0)))
+    return min(right, key=lambda c: c.box[0]) if right else None
+
+
+def by_mrz(
+    items: Sequence[TextItem], mrz: Sequence[FieldReading], order: str, languages: Sequence[str]
+):
+    """The MRZ's names, number and dates where the visual zone prints them."""
+    for field in mrz:
+        if field.name not in MRZ_GUIDED or not field.value:
+            continue
+        for item in items:
+            if printed_as(field, item.text, order, languages):
+                yield Found(field.name, item.text)
+                break
+
+
+def printed_as(field: FieldReading, text: str, order: str, languages: Sequence[str]) -> bool:
+    kind = date_kind(field.name)
+    if kind is not None:
+        day = parse_date(text, order=order, languages=languages, kind=kind)
+        return day is not None and day.isoformat() == field.value
+    if field.name in NAME_FIELDS and len(field.value) < 2:
+        return False
+    if field.name not in NAME_FIELDS and len(re.sub(r"\W", "", text)) < 5:
+        return False
+    return values_agree(field.name, text, field.value) and (
+        field.name not in NAME_FIELDS or len(plain(text)) <= len(field.value) + 2
+    )
