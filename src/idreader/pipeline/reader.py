@@ -5,7 +5,9 @@ from __future__ import annotations
 from idreader.config import Settings, get_settings
 from idreader.fields import cross_check
 from idreader.mrz.fields import mrz_fields, mrz_status
-from idreader.mrz.read import read_mrz
+from idreader.mrz.read import DETECT_SIDE, read_mrz
+from idreader.ocr.detect import detect_text
+from idreader.ocr.models import TINY_DETECTOR
 from idreader.pipeline.classify import classify
 from idreader.pipeline.decide import decide
 from idreader.pipeline.decode import DecodedImage, decode_image
@@ -13,7 +15,14 @@ from idreader.pipeline.extract import extract_fields
 from idreader.pipeline.forgery import detect_forgery
 from idreader.pipeline.graphics import crop_graphics
 from idreader.pipeline.locate import locate_document
-from idreader.pipeline.orient import turn, turns_from_mrz, turns_from_text
+from idreader.pipeline.orient import (
+    mrz_quad,
+    outside,
+    turn,
+    turn_boxes,
+    turns_from_mrz,
+    turns_from_text,
+)
 from idreader.pipeline.quality import check_quality
 from idreader.pipeline.types import Deadline, Options, Reading
 from idreader.pipeline.visual import read_text
@@ -36,13 +45,20 @@ def read(
     document = locate_document(image.pixels)
     deadline.check()
     today = settings.current_date()
-    mrz = read_mrz(image.pixels)
+    text_boxes = detect_text(image.pixels, DETECT_SIDE, TINY_DETECTOR)
+    mrz = read_mrz(image.pixels, text_boxes)
     deadline.check()
     from_mrz = mrz_fields(mrz, today) if mrz else []
-    turns = turns_from_mrz(document, mrz) if mrz else turns_from_text(document.pixels)
+    # the frame is the document unless its edges were found: then its text is detected anew
+    boxes = text_boxes
+    if document.edges_found:
+        boxes = detect_text(document.pixels, DETECT_SIDE, TINY_DETECTOR)
+    if mrz is not None:
+        boxes = outside(boxes, mrz_quad(document, mrz))  # read already
+    turns = turns_from_mrz(document, mrz) if mrz else turns_from_text(document.pixels, boxes)
     upright = turn(document, turns)
     deadline.check()
-    items = read_text(upright.pixels)
+    items = read_text(upright.pixels, turn_boxes(boxes, turns, document.pixels.shape))
     deadline.check()
     named = classify(mrz, [item.text for item in items], country)
     visual = extract_fields(items, named.spec, country, from_mrz, today)

@@ -11,13 +11,14 @@ import numpy as np
 
 from idreader.mrz.read import reading_corners
 from idreader.ocr.detect import TextBox, detect_text
-from idreader.ocr.models import RECOGNISER, Model
+from idreader.ocr.models import TINY_DETECTOR, TINY_RECOGNISER, Model
 from idreader.ocr.recognise import TextLine, crop_line, recognise
 
-DETECT_SIDE = 960  # printed fields are small text: detect at a finer scale than the MRZ
+DETECT_SIDE = 640  # the MRZ's: one detection serves both when the frame is the document
 MAX_TILT = 15.0  # degrees; the document is upright, so text lines are about horizontal
 MIN_HEIGHT_SHARE = 0.012  # of the document's height: smaller boxes are specks
 SHORT_BOX = 1.6  # boxes less elongated than this hold a character or two
+STRIP_PAD = 0.6  # crop_line's default margin along the line, in line heights
 BATCH = 8  # strips recognised together, sorted by width to limit padding
 
 
@@ -26,6 +27,14 @@ class TextItem:
     text: str
     box: tuple[float, float, float, float]  # x0, y0, x1, y1 as shares of width and height
     confidence: float
+    char_x: tuple[float, ...] = ()  # each character's centre, as a share of the page width
+
+    def part(self, x0: float, x1: float) -> str:
+        """The characters standing between x0 and x1 (shares of the page width)."""
+        if len(self.char_x) != len(self.text):
+            return self.text
+        kept = "".join(c for c, x in zip(self.text, self.char_x, strict=True) if x0 <= x <= x1)
+        return " ".join(kept.split())
 
     @property
     def height(self) -> float:
@@ -50,11 +59,16 @@ def horizontal_corners(box: TextBox) -> np.ndarray | None:
     return corners
 
 
-def read_text(document: np.ndarray, model: Model = RECOGNISER) -> list[TextItem]:
-    """All horizontal text lines of an upright document image, top to bottom."""
+def read_text(
+    document: np.ndarray, boxes: list[TextBox] | None = None, model: Model = TINY_RECOGNISER
+) -> list[TextItem]:
+    """All horizontal text lines of an upright document image, top to bottom; ``boxes``
+    are its text lines when already detected."""
     h, w = document.shape[:2]
     quads = []
-    for box in detect_text(document, DETECT_SIDE):
+    if boxes is None:
+        boxes = detect_text(document, DETECT_SIDE, TINY_DETECTOR)
+    for box in boxes:
         corners = horizontal_corners(box)
         if corners is not None and box.thickness >= MIN_HEIGHT_SHARE * h:
             quads.append(corners)
@@ -65,14 +79,23 @@ def read_text(document: np.ndarray, model: Model = RECOGNISER) -> list[TextItem]
         chunk = order[k : k + BATCH]
         for i, line in zip(chunk, recognise([strips[i] for i in chunk], model=model), strict=True):
             lines[i] = line
-    items = []
-    for i, quad in enumerate(quads):
-        line = lines[i]
-        text = unicodedata.normalize("NFKC", line.text).strip()  # full-width ':' '(' -> ASCII
-        if not text:
-            continue
-        x0, y0 = quad.min(axis=0)
-        x1, y1 = quad.max(axis=0)
-        box = (float(x0 / w), float(y0 / h), float(x1 / w), float(y1 / h))
-        items.append(TextItem(text, box, line.confidence))
-    return sorted(items, key=lambda it: (round(it.box[1], 2), it.box[0]))
+    items = [item_of(lines[i], quad, w, h) for i, quad in enumerate(quads)]
+    return sorted((it for it in items if it.text), key=lambda it: (round(it.box[1], 2), it.box[0]))
+
+
+def item_of(line: TextLine, quad: np.ndarray, w: int, h: int) -> TextItem:
+    """A recognised line on the page: its text, box and where each character stands."""
+    glyphs = line.glyphs
+    chars = [unicodedata.normalize("NFKC", g.char) for g in glyphs]  # full-width ':' -> ':'
+    tl, tr, _, bl = quad
+    length, height = float(np.linalg.norm(tr - tl)), float(np.linalg.norm(bl - tl))
+    span = length + 2 * STRIP_PAD * height  # what crop_line's strip covers along the line
+    xs = [(tl[0] - STRIP_PAD * height + g.x * span) / w for g in glyphs]
+    text = "".join(chars)
+    start = len(text) - len(text.lstrip())
+    end = len(text.rstrip())
+    x = [xs[k] for k, c in enumerate(chars) for _ in c][start:end]  # NFKC may lengthen a glyph
+    x0, y0 = quad.min(axis=0)
+    x1, y1 = quad.max(axis=0)
+    box = (float(x0 / w), float(y0 / h), float(x1 / w), float(y1 / h))
+    return TextItem(text[start:end], box, line.confidence, tuple(map(float, x)))
