@@ -37,13 +37,16 @@ def extract_fields(
     country: str | None,
     mrz_fields: Sequence[FieldReading],
     today: dt.date,
+    *,
+    layout: bool = True,
 ) -> list[FieldReading]:
-    """Visual-zone readings of every field found, at most one per field name."""
+    """Visual-zone readings of every field found, at most one per field name. ``layout``:
+    whether the page is the document, so that the catalogue's boxes apply."""
     hint = (spec.country if spec and spec.country else country) or None
     languages = spec.languages if spec else ()
     wanted = {f.name for f in spec.fields} if spec and spec.fields else None
     found: dict[str, Found] = {}
-    for f in by_layout(items, spec, hint):
+    for f in by_layout(items, spec if layout else None, hint):
         found.setdefault(f.name, f)
     for f in by_label(items, hint, languages):
         if wanted is None or f.name in wanted:

@@ -14,7 +14,7 @@ from idreader.ocr.recognise import crop_line, recognise
 from idreader.pipeline.types import Document
 
 DETECT_SIDE = 480
-PROBE_LINES = 4  # longest lines read both ways up to judge the direction
+PROBE_LINES = 6  # longest lines read both ways up to judge the direction
 PROBE_WIDTH = 320  # px of each probe strip (its start): enough to judge, cheap to read
 ROTATIONS = {1: cv2.ROTATE_90_CLOCKWISE, 2: cv2.ROTATE_180, 3: cv2.ROTATE_90_COUNTERCLOCKWISE}
 
@@ -51,20 +51,31 @@ def turns_from_text(pixels: np.ndarray, text_boxes: list[TextBox] | None = None)
     ``text_boxes`` are the image's text lines when already detected."""
     if text_boxes is None:
         text_boxes = detect_text(pixels, DETECT_SIDE, TINY_DETECTOR)
-    boxes = sorted(text_boxes, key=lambda b: -b.length)[:PROBE_LINES]
-    boxes = [b for b in boxes if b.length >= 3 * b.thickness]
-    if not boxes:
+    lines = [b for b in text_boxes if b.length >= 3 * b.thickness]
+    if not lines:
         return 0
+    # the axis most of the text runs along (by length), then its longest lines as probes
+    along_x = [abs(np.cos(np.radians(long_side_angle(b)))) >= 0.5 for b in lines]
+    weight_x = sum(b.length for b, x in zip(lines, along_x, strict=True) if x)
+    horizontal = weight_x >= sum(b.length for b in lines) / 2
+    axis = [b for b, x in zip(lines, along_x, strict=True) if x == horizontal]
+    boxes = sorted(axis, key=lambda b: -b.length)[:PROBE_LINES]
     fluency = {}
     for flip in (False, True):
         corners = [reading_corners(b, flip) for b in boxes]
         strips = [crop_line(pixels, c)[:, :PROBE_WIDTH] for c in corners]
-        lines = recognise(strips, model=TINY_RECOGNISER)
-        fluency[flip] = float(np.mean([ln.confidence for ln in lines]))
+        read = recognise(strips, model=TINY_RECOGNISER)
+        fluency[flip] = float(np.mean([ln.confidence for ln in read]))
     flip = fluency[True] > fluency[False]
     tl, tr = reading_corners(boxes[0], flip)[:2]
     angle = np.degrees(np.arctan2(tr[1] - tl[1], tr[0] - tl[0]))
     return round(float(-angle) / 90) % 4
+
+
+def long_side_angle(box: TextBox) -> float:
+    """Degrees of a box's long side against the x axis."""
+    tl, tr = reading_corners(box)[:2]
+    return float(np.degrees(np.arctan2(tr[1] - tl[1], tr[0] - tl[0])))
 
 
 def turn(document: Document, turns: int) -> Document:

@@ -27,6 +27,16 @@ from idreader.pipeline.quality import check_quality
 from idreader.pipeline.types import Deadline, Options, Reading
 from idreader.pipeline.visual import read_text
 
+FORMAT_ASPECTS = (85.60 / 53.98, 105 / 74, 125 / 88)  # ID-1, ID-2, ID-3
+TIGHT_SCAN = 0.04  # a frame this close to a format's proportions is a tight scan
+
+
+def frame_is_document(shape: tuple[int, ...]) -> bool:
+    """Whether a frame without document edges is the document itself (a tight scan) rather
+    than a photo the document could not be found in: it has a document's proportions."""
+    aspect = max(shape[:2]) / min(shape[:2])
+    return any(abs(aspect / a - 1) < TIGHT_SCAN for a in FORMAT_ASPECTS)
+
 
 def read(
     image: bytes | DecodedImage,
@@ -61,7 +71,8 @@ def read(
     items = read_text(upright.pixels, turn_boxes(boxes, turns, document.pixels.shape))
     deadline.check()
     named = classify(mrz, [item.text for item in items], country)
-    visual = extract_fields(items, named.spec, country, from_mrz, today)
+    page_is_document = document.edges_found or frame_is_document(image.pixels.shape)
+    visual = extract_fields(items, named.spec, country, from_mrz, today, layout=page_is_document)
     fields = cross_check([*from_mrz, *visual])
     name, description = named.document_name, named.description
     result, status = decide(
