@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -114,6 +115,31 @@ def load_synthetic(folder: Path) -> Dataset:
     return Dataset(folder.name, str(folder), "synthetic", samples)
 
 
+# The real set's field truth (PassportEye's MRZ keys) -> field-types.tsv names.
+MANIFEST_FIELDS = {
+    "number": "Document Number", "surname": "Surname", "names": "Given Names", "sex": "Sex",
+    "nationality": "Nationality Code", "country": "Issuing State Code",
+    "date_of_birth": "Date of Birth", "expiration_date": "Date of Expiry",
+}  # fmt: skip
+
+
+def manifest_fields(truth: dict | None) -> dict[str, str] | None:
+    """Expected values in the contract's terms; MRZ dates (YYMMDD) as YYYY-MM-DD, births in
+    the past century when the year would be ahead, expiries in this one."""
+    if not truth:
+        return None
+    out = {}
+    for key, name in MANIFEST_FIELDS.items():
+        value = str(truth.get(key) or "").replace("<", " ").strip()
+        if value and key.startswith(("date", "expiration")):
+            yy, this_year = int(value[:2]), dt.date.today().year % 100
+            century = 19 if key == "date_of_birth" and yy > this_year else 20
+            value = f"{century}{value[:2]}-{value[2:4]}-{value[4:6]}"
+        if value:
+            out[name] = value
+    return out
+
+
 def load_manifest(manifest: Path) -> Dataset:
     samples = []
     for row in read_jsonl(manifest):
@@ -124,6 +150,7 @@ def load_manifest(manifest: Path) -> Dataset:
                 kind=row.get("doc_kind") or "other",
                 country=to_alpha2(row.get("country")),
                 mrz=row.get("mrz") or None,
+                fields=manifest_fields(row.get("fields")),
                 defects=tuple(
                     Defect(REAL_TAG_DEFECTS[t], None) for t in tags if t in REAL_TAG_DEFECTS
                 ),

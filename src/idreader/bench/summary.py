@@ -7,8 +7,12 @@ from collections.abc import Callable, Iterable
 
 from idreader.bench.evaluate import DEFECT_FLAGS, FLAGS, ImageScore
 from idreader.bench.metrics import flag_counts, mean, percentile, rate, strength_bucket
+from idreader.fields.normalise import NAME_FIELDS, date_kind
 
 CLEAN = "(none)"  # the group of images without any recorded defect
+
+
+FIELD_GROUPS = ("names", "dates", "numbers")
 
 
 def _known(values: Iterable[object]) -> list:
@@ -42,6 +46,7 @@ def summarise(scores: list[ImageScore]) -> dict:
             "truth": len(field_pairs),
             "returned": rate(sum(r for r, _ in field_pairs), len(field_pairs)),
             "exact": rate(sum(e for _, e in field_pairs), len(field_pairs)),
+            **{group: group_exact(scores, group) for group in FIELD_GROUPS},
         },
         "corners": {
             "images": len(ious),
@@ -50,6 +55,22 @@ def summarise(scores: list[ImageScore]) -> dict:
         },
         "latency_s": {"p50": percentile(seconds, 50), "mean": mean(seconds)},
     }
+
+
+def field_group(name: str) -> str | None:
+    """names, dates or numbers: the fields the issue's accuracy target counts."""
+    if name in NAME_FIELDS:
+        return "names"
+    if date_kind(name) is not None:
+        return "dates"
+    if name.endswith(("Number", "Key")):
+        return "numbers"
+    return None
+
+
+def group_exact(scores: list[ImageScore], group: str) -> float | None:
+    exact = [e for s in scores for n, (_, e) in s.fields.items() if field_group(n) == group]
+    return rate(sum(exact), len(exact)) if exact else None
 
 
 def expected_flag_recall(scores: list[ImageScore], defect: str) -> dict[str, float | None]:
