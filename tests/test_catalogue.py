@@ -190,3 +190,21 @@ def test_words_are_folded_for_matching():
     assert words_of("République Française / N° 1ª") == ("REPUBLIQUE", "FRANCAISE", "N", "IA")
     assert words_of("STRAẞE Đà Nẵng") == ("STRASSE", "DA", "NANG")
     assert words_of("PERS0NALAUSWE1S") == ("PERSONALAUSWEIS",)
+
+
+def test_phrases_read_without_their_spaces_and_with_slips_still_count():
+    lines = ["BUNDESREPUBLIKDEUTSCHUAND", "PERSONALAUSWEIS", "SCHWARZ", "JONAS"]
+    assert classify(None, lines, "DE").document_name == "Germany - Id Card (2010)"
+    assert classify(None, ["NNCOMETAX DEPARTMENT", "PZDPR2375H"], "IN").document_name == (
+        "India - Pan Card (2018)"
+    )
+    # a slip too many is no evidence
+    assert classify(None, ["BXNXESXEPXBLXKXEXTXCXLXND"], "DE").document_name == ""
+
+
+def test_a_tight_scans_proportions_rule_out_documents_of_another_size():
+    lines = ["BUNDESREPUBLIK DEUTSCHLAND", "Name", "Vornamen", "Geburtsdatum"]
+    id1, id2 = 85.60 / 53.98, 105 / 74
+    assert classify(None, lines, "DE").spec.size == "ID-1"
+    assert classify(None, lines, "DE", id1).spec.size == "ID-1"
+    assert classify(None, lines, "DE", id2).spec.size in ("ID-2", "ID-3")

@@ -6,6 +6,7 @@ import datetime as dt
 
 from idreader.catalogue import catalogue
 from idreader.pipeline.extract import extract_fields, strip_separators
+from idreader.pipeline.reader import frame_is_document
 from idreader.pipeline.types import ERROR, OK, FieldReading
 from idreader.pipeline.visual import TextItem
 
@@ -91,3 +92,28 @@ def test_separators_between_label_and_value_go():
     assert strip_separators(": 401 JL. PEMUDA") == "401 JL. PEMUDA"
     assert strip_separators("/ TYPE OF VISA") == "TYPE OF VISA"
     assert strip_separators("A/B") == "A/B"
+
+
+def test_readings_that_cannot_be_of_their_field_are_dropped():
+    ine = spec("mx_ine_2019_front")
+    items = [
+        item("FECHA DE NACIMIENTO", 0.29, 0.81, 0.50, 0.84),
+        item("M", 0.29, 0.85, 0.31, 0.89),  # a stray letter where the date should be
+        item("SEXO", 0.86, 0.18, 0.95, 0.21),
+        item("1985", 0.86, 0.22, 0.95, 0.26),  # a year is no sex
+    ]
+    got = by_name(extract_fields(items, ine, "MX", [], TODAY))
+    assert "Date of Birth" not in got and "Sex" not in got
+
+
+def test_layouts_apply_only_when_the_page_is_the_document():
+    ine = spec("mx_ine_2019_front")
+    items = [item("PROVINSI DKI JAKARTA", 0.30, 0.20, 0.60, 0.25)]  # where INE's name stands
+    assert by_name(extract_fields(items, ine, "MX", [], TODAY))["Surname"]
+    assert "Surname" not in by_name(extract_fields(items, ine, "MX", [], TODAY, layout=False))
+
+
+def test_a_tight_scan_has_a_documents_proportions():
+    assert frame_is_document((631, 1000, 3)) and frame_is_document((705, 1000))
+    assert frame_is_document((1000, 631))  # upright or not
+    assert not frame_is_document((989, 1266)) and not frame_is_document((3000, 4000))

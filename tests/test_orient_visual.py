@@ -7,8 +7,10 @@ import numpy as np
 import pytest
 
 from idreader.mrz.read import read_mrz
+from idreader.ocr.detect import TextBox, detect_text
+from idreader.ocr.models import TINY_DETECTOR
 from idreader.pipeline.locate import locate_document
-from idreader.pipeline.orient import turn, turns_from_mrz, turns_from_text
+from idreader.pipeline.orient import turn, turn_boxes, turns_from_mrz, turns_from_text
 from idreader.pipeline.types import Document
 from idreader.pipeline.visual import read_text
 from idreader.synth.generate import Plan, make_sample
@@ -51,6 +53,27 @@ def test_text_direction_turns_a_document_without_mrz_upright(tmp_path, turned):
     flat, _ = rendered(tmp_path, "national_id")
     img = flat if TURNS[turned] is None else cv2.rotate(flat, TURNS[turned])
     assert turns_from_text(img) == undo(turned)
+
+
+def test_long_lines_across_the_text_do_not_decide_the_direction(tmp_path):
+    flat, _ = rendered(tmp_path, "national_id")
+    h, w = flat.shape[:2]
+    boxes = detect_text(flat, 640, TINY_DETECTOR)
+    clutter = [TextBox(((x, h / 2), (h * 0.9, 12.0), 90.0), 0.9) for x in (5.0, w - 5.0)]
+    assert max(b.length for b in clutter) > max(b.length for b in boxes)
+    assert turns_from_text(flat, boxes + clutter) == 0
+
+
+def test_boxes_turn_with_the_page():
+    page = np.zeros((60, 100), np.uint8)
+    cv2.rectangle(page, (10, 5), (40, 15), 255, -1)
+    box = TextBox(((25.0, 10.0), (30.0, 10.0), 0.0), 1.0)
+    for turns in (1, 2, 3):
+        turned = cv2.rotate(page, TURNS[turns])
+        ys, xs = np.nonzero(turned)
+        moved = turn_boxes([box], turns, page.shape)[0]
+        assert np.allclose(moved.corners.min(axis=0), (xs.min(), ys.min()), atol=1)
+        assert np.allclose(moved.corners.max(axis=0), (xs.max() + 1, ys.max() + 1), atol=1)
 
 
 def test_turn_keeps_the_first_corner_at_the_upright_top_left():

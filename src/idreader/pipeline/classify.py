@@ -23,6 +23,8 @@ HINT_BONUS = 0.5  # the client's country breaks ties, never more
 SIDE_BONUS = 1.0  # prefer entries whose MRZ presence matches the image's
 EVIDENCE_HALF = 15.0  # evidence that gives a text score of 0.5
 GENERIC_SHARE = 0.75  # a generic name is less sure than a specific one
+SIZE_ASPECTS = {"ID-1": 85.60 / 53.98, "ID-2": 105 / 74, "ID-3": 125 / 88}
+SIZE_TOLERANCE = 0.06  # a rectified page's aspect is off by a few per cent at most
 FOLD = str.maketrans({"ß": "SS", "ẞ": "SS", "Đ": "D", "đ": "D", "Ø": "O", "ø": "O", "Ł": "L"})
 DIGIT_LOOKALIKES = str.maketrans("0158", "OISB")  # keywords are words: read OCR digits so
 
@@ -108,6 +110,7 @@ class Text:
         # a word read exactly as a catalogue word is that word, not a misread of another
         self.unknown = self.vocabulary - known_words()
         self.run_together = "".join(words)  # for phrases read without their spaces
+        self.lines = ["".join(words_of(line)) for line in lines]
         self.index: dict[str, set[str]] = {}  # bigram -> words read that contain it
         for word in self.unknown:
             for pair in bigrams(word):
@@ -141,10 +144,38 @@ class Text:
         if words not in self.seen:
             size = sum(map(len, words))
             found = sum(len(w) * self.word(w) for w in words) / size
-            if len(words) > 1 and "".join(words) in self.run_together:
-                found = 1.0
+            if len(words) > 1 and found < MIN_MATCH:
+                found = max(found, self.run_on("".join(words)))
             self.seen[words] = found if found >= MIN_MATCH else 0.0
         return self.seen[words]
+
+
+    def run_on(self, joined: str) -> float:
+        """Share of a phrase's characters read right in a line that runs its words together
+        ("BUNDESREPUBLIKDEUTSCHUAND"); lines sharing too few letter pairs are skipped."""
+        if joined in self.run_together:
+            return 1.0
+        budget = int(len(joined) * (1 - MIN_MATCH))
+        pairs = bigrams(joined)
+        best = budget + 1
+        for line in self.lines:
+            if len(line) + budget >= len(joined) and len(pairs & bigrams(line)) >= len(pairs) / 2:
+                best = min(best, edits_within(joined, line, budget))
+        return 1 - best / len(joined) if best <= budget else 0.0
+
+
+def edits_within(needle: str, hay: str, budget: int) -> int:
+    """Fewest edits that turn ``needle`` into some substring of ``hay`` (budget + 1 once it
+    must exceed budget)."""
+    previous = [0] * (len(hay) + 1)  # the match may start anywhere in hay
+    for i, cn in enumerate(needle, 1):
+        current = [i]
+        for j, ch in enumerate(hay, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (cn != ch)))
+        if min(current) > budget:
+            return budget + 1
+        previous = current
+    return min(previous)
 
 
 def evidence(spec: DocumentSpec, text: Text) -> tuple[float, float]:
@@ -170,12 +201,15 @@ def by_text(
     hint: str | None,
     mrz: MrzResult | None,
     threshold: float,
+    aspect: float | None = None,
 ) -> Classification | None:
-    """The candidate with the most evidence, if its keywords reach ``threshold``."""
+    """The candidate with the most evidence, if its keywords reach ``threshold``; a page
+    ``aspect`` (long side / short side, when the page is the document) rules out the
+    entries of another size."""
     best, best_rank, best_evidence = None, 0.0, 0.0
     for spec in candidates:
         keywords, labels = evidence(spec, text)
-        if keywords < threshold:
+        if keywords < threshold or not size_fits(spec, aspect):
             continue
         found = keywords + LABEL_WEIGHT * labels
         rank = found + HINT_BONUS * (spec.country == hint)
@@ -186,6 +220,14 @@ def by_text(
         return None
     score = best_evidence / (best_evidence + EVIDENCE_HALF)
     return named(best, 1 - (1 - score) * (1 - mrz_score(mrz)) if mrz else score)
+
+
+def size_fits(spec: DocumentSpec, aspect: float | None) -> bool:
+    """Whether a page of this aspect can be the entry's size (ID-1 is longer than ID-2/ID-3,
+    which share one shape)."""
+    if aspect is None or spec.size is None:
+        return True
+    return abs(aspect / SIZE_ASPECTS[spec.size] - 1) <= SIZE_TOLERANCE
 
 
 def mrz_kind(mrz: MrzResult) -> tuple[str, str | None, list[DocumentSpec]]:
@@ -207,18 +249,22 @@ def generic(mrz: MrzResult) -> Classification:
 
 
 def classify(
-    mrz: MrzResult | None, texts: Sequence[str], country: str | None = None
+    mrz: MrzResult | None,
+    texts: Sequence[str],
+    country: str | None = None,
+    aspect: float | None = None,
 ) -> Classification:
     """Name the document from its MRZ and the text lines of its visual zone; ``country`` is
-    the alpha-2 the client named (a hint)."""
+    the alpha-2 the client named (a hint); ``aspect`` the page's long side over its short
+    side when the page is the document."""
     text, hint = Text(texts), country.upper() if country else None
     if mrz is None:
         candidates = [s for s in catalogue() if not s.generic]
-        return by_text(candidates, text, hint, None, MIN_TEXT_EVIDENCE) or UNKNOWN
+        return by_text(candidates, text, hint, None, MIN_TEXT_EVIDENCE, aspect) or UNKNOWN
     _, state, fits = mrz_kind(mrz)
     specific = [s for s in fits if not s.generic and state in (None, s.country)]
     threshold = MIN_MRZ_EVIDENCE if state else MIN_TEXT_EVIDENCE
-    found = by_text(specific, text, hint, mrz, threshold)
+    found = by_text(specific, text, hint, mrz, threshold, aspect)
     if found:
         return found
     own = {s.document_name(): s for s in specific}

@@ -45,16 +45,34 @@ def extract_fields(
     hint = (spec.country if spec and spec.country else country) or None
     languages = spec.languages if spec else ()
     wanted = {f.name for f in spec.fields} if spec and spec.fields else None
-    found: dict[str, Found] = {}
-    for f in by_layout(items, spec if layout else None, hint):
-        found.setdefault(f.name, f)
-    for f in by_label(items, hint, languages):
-        if wanted is None or f.name in wanted:
-            found.setdefault(f.name, f)
-    for f in by_mrz(items, mrz_fields, spec.date_order if spec else "DMY", languages):
-        found.setdefault(f.name, f)
     order = spec.date_order if spec else "DMY"
-    return [reading(f, order, languages, hint, today) for f in found.values()]
+    candidates = [
+        *by_layout(items, spec if layout else None, hint),
+        *(f for f in by_label(items, hint, languages) if wanted is None or f.name in wanted),
+        *by_mrz(items, mrz_fields, order, languages),
+    ]
+    found: dict[str, FieldReading] = {}
+    for f in candidates:  # the first plausible reading of each field
+        if f.name not in found:
+            field = reading(f, order, languages, hint, today)
+            if plausible(field):
+                found[f.name] = field
+    return list(found.values())
+
+
+def plausible(field: FieldReading) -> bool:
+    """Whether a reading can be of its field at all (a date field holding a date, a sex
+    field a sex, a name no digits): else the text belongs to something else."""
+    if date_kind(field.name) is not None:
+        digits = len(re.findall(r"\d", field.original_value))
+        return digits >= 4 or field.value != field.original_value
+    if field.name == "Sex":
+        return field.validity != ERROR
+    if field.name in NAME_FIELDS:
+        return not re.search(r"\d", field.value)
+    if field.name.endswith("Number"):
+        return bool(re.search(r"\d", field.value))
+    return True
 
 
 def reading(

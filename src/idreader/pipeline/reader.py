@@ -70,8 +70,11 @@ def read(
     deadline.check()
     items = read_text(upright.pixels, turn_boxes(boxes, turns, document.pixels.shape))
     deadline.check()
-    named = classify(mrz, [item.text for item in items], country)
-    page_is_document = document.edges_found or frame_is_document(image.pixels.shape)
+    tight_scan = not document.edges_found and frame_is_document(image.pixels.shape)
+    page_is_document = document.edges_found or tight_scan
+    # a tight scan's proportions are the document's (a warped photo's only roughly)
+    aspect = max(image.pixels.shape[:2]) / min(image.pixels.shape[:2]) if tight_scan else None
+    named = classify(mrz, [item.text for item in items], country, aspect)
     visual = extract_fields(items, named.spec, country, from_mrz, today, layout=page_is_document)
     fields = cross_check([*from_mrz, *visual])
     name, description = named.document_name, named.description
