@@ -117,7 +117,7 @@ def test_decide_rules():
 def test_card_info_groups_sources_most_trusted_first():
     info = card_info(
         [
-            field("Surname", "DOE", source="visual"),
+            field("Surname", "DÖE", validity=ERROR, source="visual"),
             field("Date of Birth", "1980-01-01", source="visual"),
             field("Surname", "DOE", source="mrz"),
             field("Surname", "D0E", validity=ERROR, source="barcode"),
@@ -126,8 +126,13 @@ def test_card_info_groups_sources_most_trusted_first():
     names = [f.field_name for f in info.field_list]
     assert names == ["Surname", "Date of Birth"]
     surname = info.field_list[0]
-    assert [v.value for v in surname.value_list] == ["DOE", "D0E", "DOE"]
+    assert [v.value for v in surname.value_list] == ["DOE", "D0E", "DÖE"]
     assert surname.validity_status == ERROR
+    # a printed name the MRZ confirms comes first: it keeps the accents the MRZ cannot hold
+    info = card_info([field("Surname", "DOE", source="mrz"), field("Surname", "DÖE")])
+    assert [v.value for v in info.field_list[0].value_list] == ["DÖE", "DOE"]
+    info = card_info([field("Surname", "DOE", source="mrz"), field("Surname", "DÖF", ERROR)])
+    assert [v.value for v in info.field_list[0].value_list] == ["DOE", "DÖF"]
 
 
 def test_read_is_the_shared_entry_point():

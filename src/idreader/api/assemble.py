@@ -25,11 +25,11 @@ from idreader.pipeline.types import ERROR, NOT_DONE, OK, FieldReading, Reading
 SOURCE_TRUST = {"mrz": 0, "barcode": 1, "visual": 2}  # most trustworthy first
 
 
-def rank(f: FieldReading, readings: list[FieldReading]) -> int:
-    """Sources by trust; but a printed name the MRZ confirms (the cross-check left it valid)
-    comes first, as it keeps the accents and apostrophes an MRZ cannot hold."""
-    confirmed = f.source == "visual" and f.validity != ERROR and f.name in NAME_FIELDS
-    if confirmed and any(r.source == "mrz" for r in readings):
+def rank(f: FieldReading, with_mrz: bool) -> int:
+    """Sources by trust; but a printed name the MRZ confirms (``with_mrz``: the field has an
+    MRZ reading, and the cross-check left this one valid) comes first, as it keeps the
+    accents and apostrophes an MRZ cannot hold."""
+    if with_mrz and f.source == "visual" and f.validity != ERROR and f.name in NAME_FIELDS:
         return -1
     return SOURCE_TRUST.get(f.source, 9)
 
@@ -40,7 +40,8 @@ def card_info(fields: list[FieldReading]) -> CardInfo:
         by_name.setdefault(f.name, []).append(f)
     out = []
     for name, readings in by_name.items():
-        readings.sort(key=lambda f: rank(f, readings))
+        with_mrz = any(r.source == "mrz" for r in readings)
+        readings.sort(key=lambda f: rank(f, with_mrz))
         statuses = {f.validity for f in readings}
         validity = ERROR if ERROR in statuses else OK if OK in statuses else NOT_DONE
         out.append(

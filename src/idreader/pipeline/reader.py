@@ -24,7 +24,7 @@ from idreader.pipeline.orient import (
     turns_from_text,
 )
 from idreader.pipeline.quality import check_quality
-from idreader.pipeline.types import Deadline, Options, Reading
+from idreader.pipeline.types import ERROR, Deadline, Options, Reading
 from idreader.pipeline.visual import read_text
 
 FORMAT_ASPECTS = (85.60 / 53.98, 105 / 74, 125 / 88)  # ID-1, ID-2, ID-3
@@ -78,11 +78,13 @@ def read(
     visual = extract_fields(items, named.spec, country, from_mrz, today, layout=page_is_document)
     fields = cross_check([*from_mrz, *visual])
     name, description = named.document_name, named.description
+    # a document whose catalogue entry prints an MRZ on this side, read without one: unread
+    unread_mrz = mrz is None and named.spec is not None and named.spec.mrz is not None
     result, status = decide(
         fields,
         named=bool(name),
-        mrz=mrz_status(mrz),
-        document_seen=document.edges_found or mrz is not None,
+        mrz=ERROR if unread_mrz else mrz_status(mrz),
+        document_seen=document.edges_found or mrz is not None or bool(name),
         today=today,
     )
     reading = Reading(
