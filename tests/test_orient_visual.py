@@ -9,9 +9,10 @@ import pytest
 from idreader.mrz.read import read_mrz
 from idreader.ocr.detect import TextBox, detect_text
 from idreader.ocr.models import TINY_DETECTOR
+from idreader.pipeline import read
 from idreader.pipeline.locate import locate_document
 from idreader.pipeline.orient import turn, turn_boxes, turns_from_mrz, turns_from_text
-from idreader.pipeline.types import Document
+from idreader.pipeline.types import ERROR, OK, Document
 from idreader.pipeline.visual import read_text
 from idreader.synth.generate import Plan, make_sample
 
@@ -95,3 +96,15 @@ def test_visual_zone_reads_printed_labels_and_values(tmp_path):
     assert all(0 <= v <= 1.001 for it in items for v in it.box)
     tops = [round(it.box[1], 2) for it in items]
     assert tops == sorted(tops)  # top to bottom
+
+
+def test_a_passport_whose_mrz_cannot_be_read_is_named_but_its_mrz_fails(tmp_path):
+    flat, row = rendered(tmp_path, "passport_td3")
+    whole_read = read(cv2.imencode(".png", flat)[1].tobytes(), row["country"])
+    assert whole_read.status.mrz == OK and whole_read.document_name == row["document_name"]
+    flat[int(flat.shape[0] * 0.78) :] = 245  # the MRZ band painted over
+    masked = read(cv2.imencode(".png", flat)[1].tobytes(), row["country"])
+    assert masked.document_name == row["document_name"]
+    assert masked.status.mrz == ERROR and masked.result == "error"
+    surname = [f for f in masked.fields if f.name == "Surname"]
+    assert surname and surname[0].source == "visual"
