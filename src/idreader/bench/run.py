@@ -35,6 +35,7 @@ class ImageRun:
     cpu_seconds: float | None  # CPU time of the same, all threads of the worker
     peak_rss_mb: float
     error: str | None = None
+    stages: dict[str, float] | None = None  # pipeline stage -> seconds
 
 
 def peak_rss_mb() -> float:
@@ -71,7 +72,9 @@ def read_image(path: str, country: str) -> ImageRun:
         reading = read(data, country, OPTIONS)
         answer = to_wire(success_answer(reading, SEQUENCE_ID))
         seconds, cpu = time.perf_counter() - start, time.process_time() - cpu_start
-        return ImageRun(answer, reading.corners, seconds, cpu, peak_rss_mb())
+        return ImageRun(
+            answer, reading.corners, seconds, cpu, peak_rss_mb(), stages=dict(reading.timings)
+        )
     except Exception as exc:
         return ImageRun(None, None, None, None, peak_rss_mb(), f"{type(exc).__name__}: {exc}")
 
@@ -128,6 +131,7 @@ def bench_dataset(dataset: Dataset, workers: int) -> dict:
             workers,
             peak_rss_mb=max((r.peak_rss_mb for r in runs), default=0),
             cpu_seconds=[r.cpu_seconds for r in runs if r.cpu_seconds is not None],
+            stages=[r.stages for r in runs if r.stages],
         ),
         "failures": summary.failures(r.error for r in runs if r.error),
     }

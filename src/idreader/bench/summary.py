@@ -148,6 +148,7 @@ def speed(
     workers: int,
     peak_rss_mb: float,
     cpu_seconds: list[float],
+    stages: list[dict[str, float]] | None = None,
 ) -> dict:
     """Latency, throughput per core (1 / mean latency with one worker, else images / wall /
     workers) and CPU time per image, which stays per core when the reader runs threads."""
@@ -168,6 +169,11 @@ def speed(
         "cpu_mean_s": cpu_mean_s,
         "images_per_cpu_s": 1 / cpu_mean_s if cpu_mean_s else None,
         "peak_rss_mb": peak_rss_mb,
+        # p50 of each pipeline stage (an image that skips a stage counts 0 for it)
+        "stage_p50_s": {
+            name: percentile([run.get(name, 0.0) for run in stages], 50)
+            for name in dict.fromkeys(k for run in stages or [] for k in run)
+        },
     }
 
 

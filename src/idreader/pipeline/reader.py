@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from idreader.config import Settings, get_settings
 from idreader.fields import cross_check
 from idreader.mrz.fields import mrz_fields, mrz_status
-from idreader.mrz.read import DETECT_SIDE, read_mrz
-from idreader.ocr.detect import detect_text
+from idreader.mrz.read import DETECT_SIDE, MrzResult, read_mrz
+from idreader.ocr.detect import TextBox, detect_text
 from idreader.ocr.models import TINY_DETECTOR
 from idreader.pipeline.classify import classify
 from idreader.pipeline.decide import decide
@@ -24,8 +28,8 @@ from idreader.pipeline.orient import (
     turns_from_text,
 )
 from idreader.pipeline.quality import check_quality
-from idreader.pipeline.types import ERROR, Deadline, Options, Reading
-from idreader.pipeline.visual import read_text
+from idreader.pipeline.types import ERROR, Deadline, Document, Options, Reading
+from idreader.pipeline.visual import TextItem, read_text
 
 FORMAT_ASPECTS = (85.60 / 53.98, 105 / 74, 125 / 88)  # ID-1, ID-2, ID-3
 TIGHT_SCAN = 0.04  # a frame this close to a format's proportions is a tight scan
@@ -38,6 +42,20 @@ def frame_is_document(shape: tuple[int, ...]) -> bool:
     return any(abs(aspect / a - 1) < TIGHT_SCAN for a in FORMAT_ASPECTS)
 
 
+class Laps:
+    """Seconds spent in each stage; the deadline is checked as each stage ends."""
+
+    def __init__(self, deadline: Deadline) -> None:
+        self.deadline, self.seconds = deadline, {}
+
+    @contextmanager
+    def __call__(self, stage: str) -> Iterator[None]:
+        start = time.perf_counter()
+        yield
+        self.seconds[stage] = self.seconds.get(stage, 0.0) + time.perf_counter() - start
+        self.deadline.check()
+
+
 def read(
     image: bytes | DecodedImage,
     country: str,
@@ -48,58 +66,66 @@ def read(
 ) -> Reading:
     """Read one identity-document image. ``country`` is the ISO alpha-2 the client named."""
     settings = settings or get_settings()
-    deadline = deadline or Deadline.after(settings.processing_timeout_s)
-    if isinstance(image, bytes):
-        image = decode_image(image, settings.max_image_bytes, settings.max_image_pixels)
-    deadline.check()
-    document = locate_document(image.pixels)
-    deadline.check()
+    lap = Laps(deadline or Deadline.after(settings.processing_timeout_s))
+    with lap("decode"):
+        if isinstance(image, bytes):
+            image = decode_image(image, settings.max_image_bytes, settings.max_image_pixels)
+    with lap("locate"):
+        document = locate_document(image.pixels)
     today = settings.current_date()
-    text_boxes = detect_text(image.pixels, DETECT_SIDE, TINY_DETECTOR)
-    mrz = read_mrz(image.pixels, text_boxes)
-    deadline.check()
-    from_mrz = mrz_fields(mrz, today) if mrz else []
-    # the frame is the document unless its edges were found: then its text is detected anew
+    with lap("mrz"):
+        text_boxes = detect_text(image.pixels, DETECT_SIDE, TINY_DETECTOR)
+        mrz = read_mrz(image.pixels, text_boxes)
+        from_mrz = mrz_fields(mrz, today) if mrz else []
+    with lap("visual"):
+        upright, items = read_visual_zone(document, text_boxes, mrz)
+    with lap("fields"):
+        tight_scan = not document.edges_found and frame_is_document(image.pixels.shape)
+        # a tight scan's proportions are the document's (a warped photo's only roughly)
+        aspect = max(image.pixels.shape[:2]) / min(image.pixels.shape[:2]) if tight_scan else None
+        named = classify(mrz, [item.text for item in items], country, aspect)
+        layout = document.edges_found or tight_scan  # the page is the document
+        visual = extract_fields(items, named.spec, country, from_mrz, today, layout=layout)
+        fields = cross_check([*from_mrz, *visual])
+        # a document whose catalogue entry prints an MRZ on this side, read without one
+        unread_mrz = mrz is None and named.spec is not None and named.spec.mrz is not None
+        result, status = decide(
+            fields,
+            named=bool(named.document_name),
+            mrz=ERROR if unread_mrz else mrz_status(mrz),
+            document_seen=document.edges_found or mrz is not None or bool(named.document_name),
+            today=today,
+        )
+    reading = Reading(
+        result=result,
+        status=status,
+        document_name=named.document_name,
+        document_description=named.description,
+        fields=fields,
+        corners=document.corners.tolist(),
+        timings=lap.seconds,
+    )
+    with lap("options"):
+        if options.image_quality or options.document_forgery:
+            quality = check_quality(document, image.pixels.shape)
+            reading.quality = quality if options.image_quality else None
+            reading.forgery = detect_forgery(quality) if options.document_forgery else None
+        if options.images:
+            reading.graphics = crop_graphics(upright, settings.output_image_max_side)
+    return reading
+
+
+def read_visual_zone(
+    document: Document, text_boxes: list[TextBox], mrz: MrzResult | None
+) -> tuple[Document, list[TextItem]]:
+    """The upright document and its text lines (the MRZ's left out: read already).
+    ``text_boxes`` were detected on the whole frame, which is the document unless its edges
+    were found; then its text is detected anew."""
     boxes = text_boxes
     if document.edges_found:
         boxes = detect_text(document.pixels, DETECT_SIDE, TINY_DETECTOR)
     if mrz is not None:
-        boxes = outside(boxes, mrz_quad(document, mrz))  # read already
+        boxes = outside(boxes, mrz_quad(document, mrz))
     turns = turns_from_mrz(document, mrz) if mrz else turns_from_text(document.pixels, boxes)
     upright = turn(document, turns)
-    deadline.check()
-    items = read_text(upright.pixels, turn_boxes(boxes, turns, document.pixels.shape))
-    deadline.check()
-    tight_scan = not document.edges_found and frame_is_document(image.pixels.shape)
-    page_is_document = document.edges_found or tight_scan
-    # a tight scan's proportions are the document's (a warped photo's only roughly)
-    aspect = max(image.pixels.shape[:2]) / min(image.pixels.shape[:2]) if tight_scan else None
-    named = classify(mrz, [item.text for item in items], country, aspect)
-    visual = extract_fields(items, named.spec, country, from_mrz, today, layout=page_is_document)
-    fields = cross_check([*from_mrz, *visual])
-    name, description = named.document_name, named.description
-    # a document whose catalogue entry prints an MRZ on this side, read without one: unread
-    unread_mrz = mrz is None and named.spec is not None and named.spec.mrz is not None
-    result, status = decide(
-        fields,
-        named=bool(name),
-        mrz=ERROR if unread_mrz else mrz_status(mrz),
-        document_seen=document.edges_found or mrz is not None or bool(name),
-        today=today,
-    )
-    reading = Reading(
-        result=result,
-        status=status,
-        document_name=name,
-        document_description=description,
-        fields=fields,
-        corners=document.corners.tolist(),
-    )
-    if options.image_quality or options.document_forgery:
-        quality = check_quality(document, image.pixels.shape)
-        reading.quality = quality if options.image_quality else None
-        reading.forgery = detect_forgery(quality) if options.document_forgery else None
-    if options.images:
-        reading.graphics = crop_graphics(upright, settings.output_image_max_side)
-    deadline.check()
-    return reading
+    return upright, read_text(upright.pixels, turn_boxes(boxes, turns, document.pixels.shape))

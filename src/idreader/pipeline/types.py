@@ -76,3 +76,4 @@ class Reading:
     forgery: list[str] | None = None  # reasons; empty list means pass
     # Document corners (TL, TR, BR, BL) in input pixels; the frame when no edges were found.
     corners: list[list[float]] | None = None
+    timings: dict[str, float] = field(default_factory=dict)  # stage -> seconds
