@@ -117,3 +117,13 @@ def test_a_tight_scan_has_a_documents_proportions():
     assert frame_is_document((631, 1000, 3)) and frame_is_document((705, 1000))
     assert frame_is_document((1000, 631))  # upright or not
     assert not frame_is_document((989, 1266)) and not frame_is_document((3000, 4000))
+
+
+def test_a_place_and_its_date_under_one_label_are_two_fields():
+    items = [
+        item("Tempat/Tgl Lahir", 0.16, 0.44, 0.29, 0.47),
+        item(": MALANG, 11-06-1969", 0.32, 0.44, 0.61, 0.47),
+    ]
+    got = by_name(extract_fields(items, None, "ID", [], TODAY))
+    assert got["Place of Birth"].value == "MALANG"
+    assert got["Date of Birth"].value == "1969-06-11"

@@ -21,6 +21,11 @@ BELOW_REACH = 2.6  # label heights below a label where its value may start
 RIGHT_GAP = 4.0  # label heights: a value this close right of its label is on its line
 RIGHT_REACH = 0.35  # share of the page width right of a label where its value may start
 SEPARATORS = re.compile(r"^[\s:/|.,)-]+|[\s:/|,(-]+$")
+PLACE_DATES = {"Place of Birth": "Date of Birth", "Place of Issue": "Date of Issue"}
+TRAILING_DATE = re.compile(
+    r"(?P<place>.*?[^\W\d_].*?)[\s,]+(?P<date>\d{1,2}[-./ ]\d{1,2}[-./ ]\d{2,4}"
+    r"|\d{1,2} [^\W\d_]{3,}\.? \d{2,4})$"
+)
 MRZ_GUIDED = ("Surname", "Given Names", "Document Number", "Date of Birth", "Date of Expiry")
 
 
@@ -48,9 +53,10 @@ def extract_fields(
     order = spec.date_order if spec else "DMY"
     candidates = [
         *by_layout(items, spec if layout else None, hint),
-        *(f for f in by_label(items, hint, languages) if wanted is None or f.name in wanted),
+        *(f for f in with_dates(by_label(items, hint, languages))
+          if wanted is None or f.name in wanted),
         *by_mrz(items, mrz_fields, order, languages),
-    ]
+    ]  # fmt: skip
     found: dict[str, FieldReading] = {}
     for f in candidates:  # the first plausible reading of each field
         if f.name not in found:
@@ -58,6 +64,18 @@ def extract_fields(
             if plausible(field):
                 found[f.name] = field
     return list(found.values())
+
+
+def with_dates(found: Iterable[Found]) -> Iterable[Found]:
+    """A place printed with its date under one label ("Tempat/Tgl Lahir: MALANG, 11-06-1969"),
+    split into the place and the date."""
+    for f in found:
+        split = TRAILING_DATE.match(f.text) if f.name in PLACE_DATES else None
+        if split:
+            yield Found(f.name, split["place"], f.spec)
+            yield Found(PLACE_DATES[f.name], split["date"])
+        else:
+            yield f
 
 
 def plausible(field: FieldReading) -> bool:
