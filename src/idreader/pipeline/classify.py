@@ -84,9 +84,10 @@ def known_words() -> frozenset[str]:
     return frozenset(w for pair in phrases().values() for g in pair for p in g for w in p.words)
 
 
-def edits(a: str, b: str, budget: int) -> int:
-    """Levenshtein distance of a and b, or budget + 1 once it must exceed budget."""
-    previous = list(range(len(b) + 1))
+def edits(a: str, b: str, budget: int, within: bool = False) -> int:
+    """Levenshtein distance of a and b (``within``: of a and the closest substring of b), or
+    budget + 1 once it must exceed budget."""
+    previous = [0] * (len(b) + 1) if within else list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
         current = [i]
         for j, cb in enumerate(b, 1):
@@ -94,7 +95,7 @@ def edits(a: str, b: str, budget: int) -> int:
         if min(current) > budget:
             return budget + 1
         previous = current
-    return previous[-1]
+    return min(previous) if within else previous[-1]
 
 
 def bigrams(word: str) -> set[str]:
@@ -160,22 +161,8 @@ class Text:
         best = budget + 1
         for line in self.lines:
             if len(line) + budget >= len(joined) and len(pairs & bigrams(line)) >= len(pairs) / 2:
-                best = min(best, edits_within(joined, line, budget))
+                best = min(best, edits(joined, line, budget, within=True))
         return 1 - best / len(joined) if best <= budget else 0.0
-
-
-def edits_within(needle: str, hay: str, budget: int) -> int:
-    """Fewest edits that turn ``needle`` into some substring of ``hay`` (budget + 1 once it
-    must exceed budget)."""
-    previous = [0] * (len(hay) + 1)  # the match may start anywhere in hay
-    for i, cn in enumerate(needle, 1):
-        current = [i]
-        for j, ch in enumerate(hay, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (cn != ch)))
-        if min(current) > budget:
-            return budget + 1
-        previous = current
-    return min(previous)
 
 
 def evidence(spec: DocumentSpec, text: Text) -> tuple[float, float]:
