@@ -19,7 +19,7 @@ from idreader.api.service import new_sequence_id, recognise
 from idreader.config import Settings, get_settings
 from idreader.db.engine import migrate, session_factory
 from idreader.logs import REQUEST_LOGGER, configure_logging
-from idreader.ocr.models import warm_up
+from idreader.pipeline import warm_up
 from idreader.pipeline.types import Deadline, ProcessingTimeout
 
 log = logging.getLogger(REQUEST_LOGGER)

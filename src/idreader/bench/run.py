@@ -45,7 +45,7 @@ def peak_rss_mb() -> float:
 def _start_worker() -> None:
     cv2.setNumThreads(1)  # one core per worker, so images/s per core means what it says
     try:  # load the models now, as a server does at start, so no image pays for it
-        from idreader.ocr.models import warm_up
+        from idreader.pipeline import warm_up
     except ImportError:
         return
     warm_up()

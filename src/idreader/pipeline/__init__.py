@@ -6,9 +6,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from idreader.pipeline.reader import Options, read
+    from idreader.pipeline.reader import Options, read, warm_up
 
-__all__ = ["Options", "read"]
+__all__ = ["Options", "read", "warm_up"]
 
 
 def __getattr__(name: str) -> Any:

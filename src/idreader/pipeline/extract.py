@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from idreader.catalogue import DocumentSpec, FieldSpec
 from idreader.fields import find_labels, lcid_for, normalise_value, parse_date, values_agree
-from idreader.fields.normalise import NAME_FIELDS, date_kind
+from idreader.fields.normalise import COUNTRY_CODE_FIELDS, NAME_FIELDS, date_kind
 from idreader.fields.text import plain
 from idreader.pipeline.types import ERROR, NOT_DONE, OK, FieldReading
 from idreader.pipeline.visual import TextItem
@@ -26,6 +26,7 @@ TRAILING_DATE = re.compile(
     r"(?P<place>.*?[^\W\d_].*?)[\s,]+(?P<date>\d{1,2}[-./ ]\d{1,2}[-./ ]\d{2,4}"
     r"|\d{1,2} [^\W\d_]{3,}\.? \d{2,4})$"
 )
+IMAGE_FIELDS = frozenset({"Signature"})  # its label finds the area to crop, not text to read
 MRZ_GUIDED = ("Surname", "Given Names", "Document Number", "Date of Birth", "Date of Expiry")
 
 
@@ -59,7 +60,7 @@ def extract_fields(
     ]  # fmt: skip
     found: dict[str, FieldReading] = {}
     for f in candidates:  # the first plausible reading of each field
-        if f.name not in found:
+        if f.name not in found and f.name not in IMAGE_FIELDS:
             field = reading(f, order, languages, hint, today)
             if plausible(field):
                 found[f.name] = field
@@ -86,6 +87,8 @@ def plausible(field: FieldReading) -> bool:
         return digits >= 4 or field.value != field.original_value
     if field.name == "Sex":
         return field.validity != ERROR
+    if field.name in COUNTRY_CODE_FIELDS:
+        return bool(re.fullmatch(r"[A-Z0-9<]{1,3}", field.value))
     if field.name in NAME_FIELDS:
         return not re.search(r"\d", field.value)
     if field.name.endswith("Number"):

@@ -7,11 +7,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from idreader.config import Settings, get_settings
-from idreader.fields import cross_check
+from idreader.fields import cross_check, find_labels, parse_date
 from idreader.mrz.fields import mrz_fields, mrz_status
 from idreader.mrz.read import DETECT_SIDE, MrzResult, read_mrz
 from idreader.ocr.detect import TextBox, detect_text
 from idreader.ocr.models import TINY_DETECTOR
+from idreader.ocr.models import warm_up as load_models
 from idreader.pipeline.classify import classify
 from idreader.pipeline.decide import decide
 from idreader.pipeline.decode import DecodedImage, decode_image
@@ -40,6 +41,15 @@ def frame_is_document(shape: tuple[int, ...]) -> bool:
     than a photo the document could not be found in: it has a document's proportions."""
     aspect = max(shape[:2]) / min(shape[:2])
     return any(abs(aspect / a - 1) < TIGHT_SCAN for a in FORMAT_ASPECTS)
+
+
+def warm_up() -> None:
+    """Load the models and build the catalogue's and label dictionary's indexes now, as a
+    server does at start, so that no request pays for them."""
+    load_models()
+    classify(None, ["PASSPORT"])
+    find_labels("Date of birth: 1 JAN 2000")
+    parse_date("1 JAN 2000")
 
 
 class Laps:
