@@ -314,6 +314,8 @@ def test_template_sex_prints_read() -> None:
         ("Height", " 1,72  m", {}, ("1,72", NOT_DONE)),
         ("Weight", "165 lb", {}, ("165", NOT_DONE)),
         ("Address", "C. MAYOR  12\n28013 MADRID", {}, ("C. MAYOR 12 28013 MADRID", NOT_DONE)),
+        ("Address City", "TIJUANA,B.C.", {}, ("TIJUANA, B.C.", NOT_DONE)),
+        ("Address", "KM 1,5 RUTA 9", {}, ("KM 1,5 RUTA 9", NOT_DONE)),
         ("Date of Birth Checksum", "5", {}, ("5", NOT_DONE)),
     ],
 )

@@ -140,4 +140,6 @@ def normalise_value(
         if field_name == "Personal Number" and schemes_for(country):
             return value, OK if detect_scheme(value, country) else ERROR
         return value, NOT_DONE
+    if re.search(r"Address|Place", field_name):  # "TIJUANA,B.C." as printed: "TIJUANA, B.C."
+        return re.sub(r"(?<!\d),(?=\S)|,(?=[^\d\s])", ", ", clean), NOT_DONE  # not "KM 1,5"
     return clean, NOT_DONE
