@@ -5,13 +5,14 @@ matched by position."""
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 
 from idreader.mrz.read import reading_corners
 from idreader.ocr.detect import TextBox, detect_text
-from idreader.ocr.models import TINY_DETECTOR, TINY_RECOGNISER, Model
+from idreader.ocr.models import RECOGNISER, TINY_DETECTOR, TINY_RECOGNISER, Model
 from idreader.ocr.recognise import TextLine, crop_line, recognise
 
 DETECT_SIDE = 640  # the MRZ's: one detection serves both when the frame is the document
@@ -20,6 +21,7 @@ MIN_HEIGHT_SHARE = 0.012  # of the document's height: smaller boxes are specks
 SHORT_BOX = 1.6  # boxes less elongated than this hold a character or two
 STRIP_PAD = 0.6  # crop_line's default margin along the line, in line heights
 BATCH = 8  # strips recognised together, sorted by width to limit padding
+SURE_LINE = 0.98  # mean glyph probability of a line the fast recogniser read surely
 
 
 @dataclass(frozen=True)
@@ -73,14 +75,25 @@ def read_text(
         if corners is not None and box.thickness >= MIN_HEIGHT_SHARE * h:
             quads.append(corners)
     strips = [crop_line(document, q) for q in quads]
-    order = sorted(range(len(strips)), key=lambda i: strips[i].shape[1])
+    lines = recognise_all(strips, range(len(strips)), model)
+    if model == TINY_RECOGNISER:  # the finer recogniser reads again what the fast one doubts
+        unsure = [i for i, line in lines.items() if line.confidence < SURE_LINE]
+        lines |= recognise_all(strips, unsure, RECOGNISER)
+    items = [item_of(lines[i], quad, w, h) for i, quad in enumerate(quads)]
+    return sorted((it for it in items if it.text), key=lambda it: (round(it.box[1], 2), it.box[0]))
+
+
+def recognise_all(
+    strips: list[np.ndarray], which: Iterable[int], model: Model
+) -> dict[int, TextLine]:
+    """Lines read from the chosen strips, batched by width to limit padding."""
+    order = sorted(which, key=lambda i: strips[i].shape[1])
     lines: dict[int, TextLine] = {}
     for k in range(0, len(order), BATCH):
         chunk = order[k : k + BATCH]
         for i, line in zip(chunk, recognise([strips[i] for i in chunk], model=model), strict=True):
             lines[i] = line
-    items = [item_of(lines[i], quad, w, h) for i, quad in enumerate(quads)]
-    return sorted((it for it in items if it.text), key=lambda it: (round(it.box[1], 2), it.box[0]))
+    return lines
 
 
 def item_of(line: TextLine, quad: np.ndarray, w: int, h: int) -> TextItem:
