@@ -127,3 +127,13 @@ def test_a_place_and_its_date_under_one_label_are_two_fields():
     got = by_name(extract_fields(items, None, "ID", [], TODAY))
     assert got["Place of Birth"].value == "MALANG"
     assert got["Date of Birth"].value == "1969-06-11"
+
+
+def test_a_field_that_prints_more_gives_its_part_as_value():
+    cnh = next(s for s in catalogue() if s.id.startswith("br_") and any(
+        f.part for f in s.fields))  # fmt: skip
+    field = next(f for f in cnh.fields if f.part)
+    x0, y0, _, y1 = field.box
+    items = [item("13100624 SSP SP", x0 + 0.01, y0 + 0.04, x0 + 0.3, y1 - 0.01)]
+    got = by_name(extract_fields(items, cnh, "BR", [], TODAY))[field.name]
+    assert got.value == "13100624" and got.original_value == "13100624 SSP SP"

@@ -823,3 +823,13 @@ def test_cross_check_marks_disagreeing_fields() -> None:
     assert [f.validity for f in out] == [ERROR, ERROR, OK, OK, ERROR, OK, NOT_DONE]
     assert [f.value for f in out] == [f.value for f in fields]
     assert fields[0].validity == NOT_DONE  # inputs untouched
+
+
+def test_numbers_misread_by_a_lookalike_are_repaired_only_when_one_reading_fits():
+    curp = normalise_value("Personal Number", "PEGVO61229MMCRRRD1", country="MX")
+    assert curp == ("PEGV061229MMCRRRD1", OK)  # O in the birth date is a 0
+    pan = normalise_value("Personal Number", "NUEPRO533F", pattern=r"^[A-Z]{5}\d{4}[A-Z]$")
+    assert pan == ("NUEPR0533F", OK)
+    # two swaps would fit equally well: no guess, the reading stays invalid
+    assert normalise_value("Document Number", "1O", pattern=r"^\d[A-Z0-9]$") == ("1O", OK)
+    assert normalise_value("Document Number", "OO", pattern=r"^(0O|O0)$") == ("OO", ERROR)

@@ -36,6 +36,9 @@ class FieldSpec(_Frozen):
     box: tuple[float, float, float, float] | None = None  # x0, y0, x1, y1 of the upright page
     labels: tuple[str, ...] = ()  # printed labels, one per language
     pattern: str | None = None  # regular expression the value matches
+    # regular expression finding the value in a field that prints more (a number and its
+    # issuer); the first match is the value, the whole print stays the original value
+    part: str | None = None
 
     @field_validator("box")
     @classmethod
@@ -44,7 +47,7 @@ class FieldSpec(_Frozen):
             raise ValueError(f"box {box} is not a relative x0 < x1, y0 < y1 rectangle")
         return box
 
-    @field_validator("pattern")
+    @field_validator("pattern", "part")
     @classmethod
     def _compiles(cls, pattern: str | None) -> str | None:
         if pattern is not None:

@@ -4,8 +4,9 @@ the printed text itself and stays with the caller)."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from idreader.countries import is_icao_code
 from idreader.fields.dates import parse_date
@@ -37,6 +38,8 @@ NAME_FIELDS = frozenset(
 )  # fmt: skip
 MEASURE_FIELDS = frozenset({"Height", "Weight"})
 MEASURE_UNIT = re.compile(r"\s*(cm|m|kg|lbs?|ib)\.?$", re.IGNORECASE)  # 'Ib': OCR's 'lb'
+LOOKALIKES = dict(zip("O0I1S5B8Z2G6QD", "0O1I5S8B2Z6G00", strict=True))
+MAX_LOOKALIKE_SPOTS, MAX_LOOKALIKE_SWAPS = 12, 3
 COUNTRY_CODE_FIELDS = frozenset({"Issuing State Code", "Nationality Code"})
 
 
@@ -65,6 +68,38 @@ def normalise_sex(
     parts = [re.sub(r"[^A-Z<]", "", p) for p in re.split(r"[/|,;\s]+", text)]
     found = {words.get(p) for p in parts if p}
     return found.pop() if len(found) == 1 and None not in found else None
+
+
+def _number_check(
+    field_name: str, scheme: str | None, pattern: str | None, country: str | None
+) -> Callable[[str], bool] | None:
+    """What a number must pass: its national scheme, the template's pattern, or for a
+    Personal Number any scheme of the country; None when nothing checks it."""
+    if scheme:
+        return lambda v: _national(scheme, v) == OK
+    if pattern:
+        return lambda v: _pattern_ok(pattern, compact(v))
+    if field_name == "Personal Number" and schemes_for(country):
+        return lambda v: detect_scheme(v, country) is not None
+    return None
+
+
+def repair_lookalikes(value: str, valid: Callable[[str], bool]) -> str | None:
+    """The one reading of ``value`` with the fewest lookalike swaps (O/0, I/1, S/5, B/8, Z/2,
+    G/6) that ``valid`` accepts (its format, its check digits), or None when there is none
+    or more than one: as for the MRZ, never a guess between two."""
+    spots = [i for i, c in enumerate(value) if c in LOOKALIKES][:MAX_LOOKALIKE_SPOTS]
+    for n in range(1, MAX_LOOKALIKE_SWAPS + 1):
+        found = set()
+        for chosen in itertools.combinations(spots, n):
+            chars = list(value)
+            for i in chosen:
+                chars[i] = LOOKALIKES[chars[i]]
+            if valid(candidate := "".join(chars)):
+                found.add(candidate)
+        if found:
+            return found.pop() if len(found) == 1 else None
+    return None
 
 
 def date_kind(field_name: str) -> str | None:
@@ -133,13 +168,13 @@ def normalise_value(
         return value, NOT_DONE
     if field_name.endswith(("Number", "Key")) or field_name == "Personal Number":
         value = re.sub(r"\s+", "", clean).upper()
-        if scheme:
-            return value, _national(scheme, value)
-        if pattern:
-            return value, OK if _pattern_ok(pattern, compact(value)) else ERROR
-        if field_name == "Personal Number" and schemes_for(country):
-            return value, OK if detect_scheme(value, country) else ERROR
-        return value, NOT_DONE
+        check = _number_check(field_name, scheme, pattern, country)
+        if check is None:
+            return value, NOT_DONE
+        if check(value):
+            return value, OK
+        repaired = repair_lookalikes(value, check)
+        return (repaired, OK) if repaired else (value, ERROR)
     if re.search(r"Address|Place", field_name):  # "TIJUANA,B.C." as printed: "TIJUANA, B.C."
         return re.sub(r"(?<!\d),(?=\S)|,(?=[^\d\s])", ", ", clean), NOT_DONE  # not "KM 1,5"
     return clean, NOT_DONE

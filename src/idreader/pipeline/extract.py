@@ -106,7 +106,8 @@ def reading(
         )  # fmt: skip
 
     text = f.text
-    value, validity = normalise(text)
+    part = re.search(f.spec.part, text) if f.spec and f.spec.part else None
+    value, validity = normalise(part.group(0) if part else text)
     pattern = f.spec.pattern if f.spec else None
     if date_kind(f.name) is not None and validity == ERROR:
         # a stray word of a label before the date ("ON 26-05-2025"): the date after it
@@ -118,7 +119,7 @@ def reading(
                 value, validity = normalise(text)
                 break
     if pattern and validity == NOT_DONE:  # the catalogue knows the printed form
-        validity = OK if re.fullmatch(pattern, text) else ERROR
+        validity = OK if re.fullmatch(pattern, part.group(0) if part else text) else ERROR
     return FieldReading(f.name, text, value, validity, "visual", lcid_for(text, country))
 
 
