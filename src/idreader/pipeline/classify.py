@@ -150,7 +150,6 @@ class Text:
             self.seen[words] = found if found >= MIN_MATCH else 0.0
         return self.seen[words]
 
-
     def run_on(self, joined: str) -> float:
         """Share of a phrase's characters read right in a line that runs its words together
         ("BUNDESREPUBLIKDEUTSCHUAND"); lines sharing too few letter pairs are skipped."""

@@ -19,6 +19,14 @@ def _quad_from_lines(lines: list[np.ndarray]) -> np.ndarray:
     return np.stack([intersect(lines[k - 1], lines[k]) for k in range(4)])
 
 
+def side(corners: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+    """Side k of a quad (corner k to corner k + 1): its start, direction, normal, length."""
+    a, b = corners[k], corners[(k + 1) % 4]
+    length = max(float(np.linalg.norm(b - a)), 1e-9)
+    d = (b - a) / length
+    return a, d, np.array([-d[1], d[0]]), length
+
+
 def fit_edges(
     corners: np.ndarray, edges: np.ndarray, angle: np.ndarray, is_border: np.ndarray
 ) -> np.ndarray:
@@ -28,10 +36,7 @@ def fit_edges(
     directions = angle[ys, xs]
     lines = []
     for k in range(4):
-        a, b = corners[k], corners[(k + 1) % 4]
-        length = max(float(np.linalg.norm(b - a)), 1e-9)
-        d = (b - a) / length
-        n = np.array([-d[1], d[0]])
+        a, d, n, length = side(corners, k)
         c = float(n @ a)
         t = (pts - a) @ d
         near = (np.abs(pts @ n - c) < 3.0) & (t > 0.03 * length) & (t < 0.97 * length)
@@ -62,10 +67,7 @@ def polish(
     offsets = np.arange(-reach, reach + 0.01, 0.5)
     lines = []
     for k in range(4):
-        a, b = corners[k], corners[(k + 1) % 4]
-        length = max(float(np.linalg.norm(b - a)), 1e-9)
-        d = (b - a) / length
-        n = np.array([-d[1], d[0]])
+        a, d, n, length = side(corners, k)
         n = n if n @ (a - centre) >= 0 else -n  # outward
         lines.append(np.array([n[0], n[1], n @ a]))
         if is_border[k]:
