@@ -22,6 +22,7 @@ SHORT_BOX = 1.6  # boxes less elongated than this hold a character or two
 STRIP_PAD = 0.6  # crop_line's default margin along the line, in line heights
 BATCH = 8  # strips recognised together, sorted by width to limit padding
 SURE_LINE = 0.98  # mean glyph probability of a line the fast recogniser read surely
+MAX_REREAD = 12  # lines read again, the least sure first: a bounded cost on text-dense pages
 
 
 @dataclass(frozen=True)
@@ -77,8 +78,8 @@ def read_text(
     strips = [crop_line(document, q) for q in quads]
     lines = recognise_all(strips, range(len(strips)), model)
     if model == TINY_RECOGNISER:  # the finer recogniser reads again what the fast one doubts
-        unsure = [i for i, line in lines.items() if line.confidence < SURE_LINE]
-        lines |= recognise_all(strips, unsure, RECOGNISER)
+        unsure = sorted((ln.confidence, i) for i, ln in lines.items() if ln.confidence < SURE_LINE)
+        lines |= recognise_all(strips, [i for _, i in unsure[:MAX_REREAD]], RECOGNISER)
     items = [item_of(lines[i], quad, w, h) for i, quad in enumerate(quads)]
     return sorted((it for it in items if it.text), key=lambda it: (round(it.box[1], 2), it.box[0]))
 
