@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 
 from idreader.bench.evaluate import DEFECT_FLAGS, FLAGS, ImageScore
 from idreader.bench.metrics import flag_counts, mean, percentile, rate, strength_bucket
-from idreader.fields.normalise import NAME_FIELDS, date_kind
+from idreader.fields.normalise import NAME_FIELDS, date_kind, number_field
 
 CLEAN = "(none)"  # the group of images without any recorded defect
 
@@ -63,7 +63,7 @@ def field_group(name: str) -> str | None:
         return "names"
     if date_kind(name) is not None:
         return "dates"
-    if name.endswith(("Number", "Key")):
+    if number_field(name):
         return "numbers"
     return None
 

@@ -102,6 +102,11 @@ def repair_lookalikes(value: str, valid: Callable[[str], bool]) -> str | None:
     return None
 
 
+def number_field(field_name: str) -> bool:
+    """Document, personal and other numbers and keys: compacted, checked by scheme/pattern."""
+    return field_name.endswith(("Number", "Key"))
+
+
 def date_kind(field_name: str) -> str | None:
     """``birth``/``issue``/``expiry``/``any`` for a date field, None for other fields."""
     if field_name in DATE_KINDS:
@@ -166,7 +171,7 @@ def normalise_value(
         if field_name == "Document Class Code":
             return value, OK if re.fullmatch(r"[A-Z][A-Z0-9<]?", value) else ERROR
         return value, NOT_DONE
-    if field_name.endswith(("Number", "Key")) or field_name == "Personal Number":
+    if number_field(field_name):
         value = re.sub(r"\s+", "", clean).upper()
         check = _number_check(field_name, scheme, pattern, country)
         if check is None:

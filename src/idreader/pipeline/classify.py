@@ -14,6 +14,7 @@ from functools import cache
 from idreader.catalogue import DocumentSpec, catalogue
 from idreader.countries import alpha3_to_alpha2
 from idreader.mrz.read import MrzResult
+from idreader.pipeline.locate.shape import FORMAT_ASPECTS
 
 MIN_TEXT_EVIDENCE = 8.0  # weighted keyword characters that name a document without an MRZ
 MIN_MRZ_EVIDENCE = 3.0  # the same among the entries of the MRZ's issuing state
@@ -23,7 +24,6 @@ HINT_BONUS = 0.5  # the client's country breaks ties, never more
 SIDE_BONUS = 1.0  # prefer entries whose MRZ presence matches the image's
 EVIDENCE_HALF = 15.0  # evidence that gives a text score of 0.5
 GENERIC_SHARE = 0.75  # a generic name is less sure than a specific one
-SIZE_ASPECTS = {"ID-1": 85.60 / 53.98, "ID-2": 105 / 74, "ID-3": 125 / 88}
 SIZE_TOLERANCE = 0.06  # a rectified page's aspect is off by a few per cent at most
 FOLD = str.maketrans({"ß": "SS", "ẞ": "SS", "Đ": "D", "đ": "D", "Ø": "O", "ø": "O", "Ł": "L"})
 DIGIT_LOOKALIKES = str.maketrans("0158", "OISB")  # keywords are words: read OCR digits so
@@ -106,12 +106,13 @@ class Text:
     """The document's text lines, for fuzzy look-ups of words and phrases."""
 
     def __init__(self, lines: Sequence[str]) -> None:
-        words = [w for line in lines for w in words_of(line)]
+        per_line = [words_of(line) for line in lines]
+        words = [w for line in per_line for w in line]
         self.vocabulary = set(words)
         # a word read exactly as a catalogue word is that word, not a misread of another
         self.unknown = self.vocabulary - known_words()
         self.run_together = "".join(words)  # for phrases read without their spaces
-        self.lines = ["".join(words_of(line)) for line in lines]
+        self.lines = ["".join(line) for line in per_line]
         self.index: dict[str, set[str]] = {}  # bigram -> words read that contain it
         for word in self.unknown:
             for pair in bigrams(word):
@@ -213,7 +214,7 @@ def size_fits(spec: DocumentSpec, aspect: float | None) -> bool:
     which share one shape)."""
     if aspect is None or spec.size is None:
         return True
-    return abs(aspect / SIZE_ASPECTS[spec.size] - 1) <= SIZE_TOLERANCE
+    return abs(aspect / FORMAT_ASPECTS[spec.size] - 1) <= SIZE_TOLERANCE
 
 
 def mrz_kind(mrz: MrzResult) -> tuple[str, str | None, list[DocumentSpec]]:

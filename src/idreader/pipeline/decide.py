@@ -24,8 +24,17 @@ def check_text(fields: list[FieldReading]) -> int:
 
 
 def decide(
-    fields: list[FieldReading], *, named: bool, mrz: int, document_seen: bool, today: dt.date
+    fields: list[FieldReading],
+    *,
+    named: bool,
+    mrz: int,
+    document_seen: bool,
+    today: dt.date,
+    mrz_expected: bool = False,
 ) -> tuple[str, Status]:
+    """``mrz_expected``: the named document prints an MRZ on this side, so none read fails."""
+    if mrz == NOT_DONE and mrz_expected:
+        mrz = ERROR
     status = Status(
         doc_type=OK if named else ERROR,
         expiry=check_expiry(fields, today),

@@ -99,27 +99,30 @@ def plausible(field: FieldReading) -> bool:
 def reading(
     f: Found, order: str, languages: Sequence[str], country: str | None, today: dt.date
 ) -> FieldReading:
+    pattern = f.spec.pattern if f.spec else None
+
     def normalise(text: str) -> tuple[str, int]:
         return normalise_value(
             f.name, text, order=order, languages=languages, country=country, today=today,
-            pattern=f.spec.pattern if f.spec else None,
+            pattern=pattern,
         )  # fmt: skip
 
     text = f.text
     part = re.search(f.spec.part, text) if f.spec and f.spec.part else None
-    value, validity = normalise(part.group(0) if part else text)
-    pattern = f.spec.pattern if f.spec else None
+    printed = part.group(0) if part else text  # the value's own print
+    value, validity = normalise(printed)
     if date_kind(f.name) is not None and validity == ERROR:
         # a stray word of a label before the date ("ON 26-05-2025"): the date after it
         words = text.split()
         for k in range(1, len(words)):
             tail = " ".join(words[k:])
-            if normalise(tail)[1] != ERROR:
-                text = tail
-                value, validity = normalise(text)
+            tail_value, tail_validity = normalise(tail)
+            if tail_validity != ERROR:
+                text = printed = tail
+                value, validity = tail_value, tail_validity
                 break
     if pattern and validity == NOT_DONE:  # the catalogue knows the printed form
-        validity = OK if re.fullmatch(pattern, part.group(0) if part else text) else ERROR
+        validity = OK if re.fullmatch(pattern, printed) else ERROR
     return FieldReading(f.name, text, value, validity, "visual", lcid_for(text, country))
 
 

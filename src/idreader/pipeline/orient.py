@@ -67,14 +67,13 @@ def turns_from_text(pixels: np.ndarray, text_boxes: list[TextBox] | None = None)
         read = recognise(strips, model=TINY_RECOGNISER)
         fluency[flip] = float(np.mean([ln.confidence for ln in read]))
     flip = fluency[True] > fluency[False]
-    tl, tr = reading_corners(boxes[0], flip)[:2]
-    angle = np.degrees(np.arctan2(tr[1] - tl[1], tr[0] - tl[0]))
+    angle = long_side_angle(boxes[0], flip)
     return round(float(-angle) / 90) % 4
 
 
-def long_side_angle(box: TextBox) -> float:
-    """Degrees of a box's long side against the x axis."""
-    tl, tr = reading_corners(box)[:2]
+def long_side_angle(box: TextBox, flip: bool = False) -> float:
+    """Degrees of a box's long side against the x axis (read the other way when ``flip``)."""
+    tl, tr = reading_corners(box, flip)[:2]
     return float(np.degrees(np.arctan2(tr[1] - tl[1], tr[0] - tl[0])))
 
 

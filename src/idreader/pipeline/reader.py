@@ -19,7 +19,7 @@ from idreader.pipeline.decode import DecodedImage, decode_image
 from idreader.pipeline.extract import extract_fields
 from idreader.pipeline.forgery import detect_forgery
 from idreader.pipeline.graphics import crop_graphics
-from idreader.pipeline.locate import locate_document
+from idreader.pipeline.locate import frame_aspect, frame_is_document, locate_document
 from idreader.pipeline.orient import (
     mrz_quad,
     outside,
@@ -29,18 +29,8 @@ from idreader.pipeline.orient import (
     turns_from_text,
 )
 from idreader.pipeline.quality import check_quality
-from idreader.pipeline.types import ERROR, Deadline, Document, Options, Reading
+from idreader.pipeline.types import Deadline, Document, Options, Reading
 from idreader.pipeline.visual import TextItem, read_text
-
-FORMAT_ASPECTS = (85.60 / 53.98, 105 / 74, 125 / 88)  # ID-1, ID-2, ID-3
-TIGHT_SCAN = 0.04  # a frame this close to a format's proportions is a tight scan
-
-
-def frame_is_document(shape: tuple[int, ...]) -> bool:
-    """Whether a frame without document edges is the document itself (a tight scan) rather
-    than a photo the document could not be found in: it has a document's proportions."""
-    aspect = max(shape[:2]) / min(shape[:2])
-    return any(abs(aspect / a - 1) < TIGHT_SCAN for a in FORMAT_ASPECTS)
 
 
 def warm_up() -> None:
@@ -92,17 +82,16 @@ def read(
     with lap("fields"):
         tight_scan = not document.edges_found and frame_is_document(image.pixels.shape)
         # a tight scan's proportions are the document's (a warped photo's only roughly)
-        aspect = max(image.pixels.shape[:2]) / min(image.pixels.shape[:2]) if tight_scan else None
+        aspect = frame_aspect(image.pixels.shape) if tight_scan else None
         named = classify(mrz, [item.text for item in items], country, aspect)
         layout = document.edges_found or tight_scan  # the page is the document
         visual = extract_fields(items, named.spec, country, from_mrz, today, layout=layout)
         fields = cross_check([*from_mrz, *visual])
-        # a document whose catalogue entry prints an MRZ on this side, read without one
-        unread_mrz = mrz is None and named.spec is not None and named.spec.mrz is not None
         result, status = decide(
             fields,
             named=bool(named.document_name),
-            mrz=ERROR if unread_mrz else mrz_status(mrz),
+            mrz=mrz_status(mrz),
+            mrz_expected=named.spec is not None and named.spec.mrz is not None,
             document_seen=document.edges_found or mrz is not None or bool(named.document_name),
             today=today,
         )

@@ -16,21 +16,27 @@ from idreader.pipeline.locate.lines import edge_map, find_lines, support_tables
 from idreader.pipeline.locate.quads import Candidates, choose_quad
 from idreader.pipeline.locate.refine import extend_cut, fit_edges, polish
 from idreader.pipeline.locate.shape import (
+    FORMAT_ASPECTS,
     ID1_ASPECT,
     ID3_ASPECT,
     aspect_misfit,
     document_shaped,
+    frame_aspect,
+    frame_is_document,
     order_corners,
     true_aspect,
 )
 from idreader.pipeline.types import Document
 
 __all__ = [
+    "FORMAT_ASPECTS",
     "ID1_ASPECT",
     "ID3_ASPECT",
     "aspect_misfit",
     "document_shaped",
     "find_document_quad",
+    "frame_aspect",
+    "frame_is_document",
     "locate_document",
     "order_corners",
     "rectify",

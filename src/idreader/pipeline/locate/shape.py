@@ -6,6 +6,8 @@ import numpy as np
 
 ID1_ASPECT = 85.60 / 53.98
 ID3_ASPECT = 125 / 88  # ID-2 (105 x 74) is the same to 0.01
+FORMAT_ASPECTS = {"ID-1": ID1_ASPECT, "ID-2": 105 / 74, "ID-3": ID3_ASPECT}
+TIGHT_SCAN = 0.04  # a frame this close (relatively) to a format's proportions is a tight scan
 # proportions after undoing perspective: a portrait photo (35 x 45 mm, 1.29) stays out
 MIN_ASPECT, MAX_ASPECT = 1.33, 1.8
 
@@ -39,6 +41,18 @@ def true_aspect(quads: np.ndarray, width: int, height: int) -> np.ndarray:
         ratio = np.sqrt((len2 / f2 + n2[..., 2] ** 2) / (len3 / f2 + n3[..., 2] ** 2))
         ratio = np.where(np.isfinite(ratio) & (ratio > 0), ratio, 1.0)
     return np.maximum(ratio, 1 / ratio)
+
+
+def frame_aspect(shape: tuple[int, ...]) -> float:
+    """Long over short side of an image of ``shape`` (h, w, ...)."""
+    return max(shape[:2]) / min(shape[:2])
+
+
+def frame_is_document(shape: tuple[int, ...]) -> bool:
+    """Whether a frame without document edges is the document itself (a tight scan) rather
+    than a photo the document could not be found in: it has a document's proportions."""
+    aspect = frame_aspect(shape)
+    return any(abs(aspect / a - 1) < TIGHT_SCAN for a in FORMAT_ASPECTS.values())
 
 
 def aspect_misfit(aspect: np.ndarray | float) -> np.ndarray:
