@@ -200,11 +200,35 @@ def test_phrases_read_without_their_spaces_and_with_slips_still_count():
     )
     # a slip too many is no evidence
     assert classify(None, ["BXNXESXEPXBLXKXEXTXCXLXND"], "DE").document_name == ""
+    # inside a longer run a phrase needs more of its letters: REPUBLICA DEL PERU is not here
+    lines = ["REPUBLICA PEDERATIVA DO BRASN", "CARTEIRA NAEONAk DE NARAIWRCAO"]
+    assert classify(None, lines).spec.country == "BR"
 
 
-def test_a_tight_scans_proportions_rule_out_documents_of_another_size():
+def test_a_tight_scans_proportions_favour_documents_of_its_size():
     lines = ["BUNDESREPUBLIK DEUTSCHLAND", "Name", "Vornamen", "Geburtsdatum"]
     id1, id2 = 85.60 / 53.98, 105 / 74
     assert classify(None, lines, "DE").spec.size == "ID-1"
     assert classify(None, lines, "DE", id1).spec.size == "ID-1"
     assert classify(None, lines, "DE", id2).spec.size in ("ID-2", "ID-3")
+
+
+def test_a_cut_page_of_another_size_does_not_hide_a_document_its_text_names():
+    # a visa (ID-3) cut to ID-1 proportions, its headline and labels read
+    lines = ["VISA", "UNITED STATES OF AMERICA", "Issuing Post Name", "Control Number",
+             "Surname", "Given Name", "Visa Type/Class", "Annotation"]  # fmt: skip
+    assert classify(None, lines, "US", 85.60 / 53.98).document_name == "USA - Visa (2013)"
+
+
+def test_an_unreadable_mrz_still_names_the_kind_of_document_and_its_issuer():
+    header = ["REPUBLIKA NG PILIPINAS", "REPUBLIC OF THE PHILIPPINES"]
+    # read as text, fillers lost to blur: a passport, not the national ID card
+    mrz = ["P6PWL50R180B6688NEL<66666E666E646E666666666", "P8358377M6PL5909290R33101156"]
+    assert classify(None, header, "PH").spec.mrz is None
+    assert classify(None, [*header, *mrz], "PH").document_name == ("Philippines - ePassport (2016)")
+    # the code and state alone ('IDD' read '100') name the document
+    lines = ["100<<F31AM5CA66<<<<<<<<<<<<<<<", "5806218531070700<<<<<<<<<<<<<0"]
+    assert classify(None, lines, "DE").document_name == "Germany - Id Card (2010)"
+    # a line of another state's code, or text that only looks long, names nothing
+    assert classify(None, ["P<XXQSMITH<<JOHN<<<<<<<<<<<<<<<<<<<<<<<<<<<"], "GB").spec is None
+    assert classify(None, ["BUNDESREPUBLIKDEUTSCHLANDPERSONALAUSWEIS"], "DE").spec.mrz is None

@@ -42,6 +42,14 @@ def test_layout_boxes_take_the_value_and_leave_bilingual_labels_out():
     assert got["Date of Issue"].value == "2025-05-26"
 
 
+def test_a_date_keeps_its_own_words_when_a_neighbours_run_into_its_box():
+    licence = spec("us_ca_dl_2018_front")
+    items = [item("EXP 04/11/2027 04", 0.41, 0.27, 0.82, 0.32)]  # "04": the next line's
+    got = by_name(extract_fields(items, licence, "US", [], TODAY))
+    assert got["Date of Expiry"].value == "2027-04-11"
+    assert got["Date of Expiry"].original_value == "04/11/2027"
+
+
 def test_labels_find_values_on_their_line_below_or_to_the_right():
     items = [
         item("Apellidos / Surname", 0.30, 0.20, 0.50, 0.23),

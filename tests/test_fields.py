@@ -115,6 +115,8 @@ def spec_field_names() -> set[str]:
         ("1974년 8월 12일", {}, D(1974, 8, 12)),
         ("12/08/2517", {}, D(1974, 8, 12)),  # Thai Buddhist era
         ("0CT 1 2020", {}, D(2020, 10, 1)),  # OCR: zero for O
+        ("310CT2019", {}, D(2019, 10, 31)),  # run together, the month's O read as zero
+        ("020CT2020", {}, D(2020, 10, 2)),
         ("29.02.2000", {}, D(2000, 2, 29)),
         ("29 FEB 00", {"kind": "birth"}, D(2000, 2, 29)),
     ],
@@ -315,6 +317,7 @@ def test_template_sex_prints_read() -> None:
         ("Weight", "165 lb", {}, ("165", NOT_DONE)),
         ("Address", "C. MAYOR  12\n28013 MADRID", {}, ("C. MAYOR 12 28013 MADRID", NOT_DONE)),
         ("Address City", "TIJUANA,B.C.", {}, ("TIJUANA, B.C.", NOT_DONE)),
+        ("Surname and Given Names", "Reddy,Pooja", {}, ("REDDY, POOJA", NOT_DONE)),
         ("Address", "KM 1,5 RUTA 9", {}, ("KM 1,5 RUTA 9", NOT_DONE)),
         ("Date of Birth Checksum", "5", {}, ("5", NOT_DONE)),
     ],

@@ -39,6 +39,11 @@ def alpha3_to_alpha2(alpha3: str) -> str | None:
     return "DE" if alpha3 == "D" else _by_alpha3().get(alpha3)
 
 
+def icao_code(alpha2: str) -> str:
+    """The code an MRZ gives the issuing state of this ISO alpha-2 ('D' for Germany)."""
+    return "D" if alpha2 == "DE" else _countries()[alpha2]["alpha3"]
+
+
 def is_icao_code(code: str) -> bool:
     """A code that may stand in an MRZ's issuing-state or nationality field."""
     return code in _by_alpha3() or code in _icao_extra()

@@ -29,6 +29,7 @@ _FILLERS = frozenset(
     )
 )
 _DIGIT_LOOKALIKES = str.maketrans("015", "OIS")  # "0CT" -> "OCT"
+_COMPACT = re.compile(r"(\d{1,2})([^\W_]{3,9}?)(\d{4}|\d{2})")  # day, month, year run together
 _VI_NUMERIC = re.compile(r"THANG\s*0?(\d{1,2})(?!\d)")
 _CJK_MARKS = str.maketrans(dict.fromkeys("年月日년월일", " "))  # 1974年8月12日
 
@@ -78,6 +79,9 @@ def _tokens(text: str, languages: tuple[str, ...]) -> list[tuple[str, str | int]
             out.append(("n", token))
         elif token.translate(_DIGIT_LOOKALIKES) in table:
             out.append(("m", table[token.translate(_DIGIT_LOOKALIKES)]))
+        elif (run := _COMPACT.fullmatch(token)) and run[2].translate(_DIGIT_LOOKALIKES) in table:
+            day, month, year = run.groups()  # "310CT2019": the month's O read as 0
+            out += [("n", day), ("m", table[month.translate(_DIGIT_LOOKALIKES)]), ("n", year)]
         else:
             for part in re.findall(r"\d+|[^\W\d_]+", token):  # "23AUG24"
                 if part.isdigit():

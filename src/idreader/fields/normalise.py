@@ -161,8 +161,8 @@ def normalise_value(
     if field_name == "Sex":
         sex = normalise_sex(clean, languages=languages, country=country, hm=hm)
         return (sex, OK) if sex else (clean, ERROR)
-    if field_name in NAME_FIELDS:
-        value = clean.upper()
+    if field_name in NAME_FIELDS:  # "REDDY,POOJA" as printed: "REDDY, POOJA"
+        value = space_after_commas(clean.upper())
         return value, ERROR if re.search(r"\d", value) else NOT_DONE
     if field_name.endswith(" Code"):
         value = re.sub(r"\s+", "", clean).upper()
@@ -181,5 +181,10 @@ def normalise_value(
         repaired = repair_lookalikes(value, check)
         return (repaired, OK) if repaired else (value, ERROR)
     if re.search(r"Address|Place", field_name):  # "TIJUANA,B.C." as printed: "TIJUANA, B.C."
-        return re.sub(r"(?<!\d),(?=\S)|,(?=[^\d\s])", ", ", clean), NOT_DONE  # not "KM 1,5"
+        return space_after_commas(clean), NOT_DONE
     return clean, NOT_DONE
+
+
+def space_after_commas(text: str) -> str:
+    """One space after each comma that separates words (not in "KM 1,5")."""
+    return re.sub(r"(?<!\d),(?=\S)|,(?=[^\d\s])", ", ", text)

@@ -12,21 +12,26 @@ from dataclasses import dataclass
 from functools import cache
 
 from idreader.catalogue import DocumentSpec, catalogue
-from idreader.countries import alpha3_to_alpha2
+from idreader.countries import alpha3_to_alpha2, icao_code
 from idreader.mrz.read import MrzResult
+from idreader.mrz.sketch import best_head_match, mrz_like_lines
 from idreader.pipeline.locate.shape import FORMAT_ASPECTS
 
 MIN_TEXT_EVIDENCE = 8.0  # weighted keyword characters that name a document without an MRZ
 MIN_MRZ_EVIDENCE = 3.0  # the same among the entries of the MRZ's issuing state
 LABEL_WEIGHT = 0.5  # field labels are weaker evidence than header keywords
 MIN_MATCH = 0.75  # share of a word (or of a phrase's characters) that must be read right
+RUN_ON_MATCH = 0.8  # the same for a phrase found inside a longer run of letters: more luck
 HINT_BONUS = 0.5  # the client's country breaks ties, never more
 SIDE_BONUS = 1.0  # prefer entries whose MRZ presence matches the image's
+SIZE_BONUS = 1.5  # and, more, those of the page's size (a cut page may seem another size)
 EVIDENCE_HALF = 15.0  # evidence that gives a text score of 0.5
 GENERIC_SHARE = 0.75  # a generic name is less sure than a specific one
 SIZE_TOLERANCE = 0.06  # a rectified page's aspect is off by a few per cent at most
 FOLD = str.maketrans({"ß": "SS", "ẞ": "SS", "Đ": "D", "đ": "D", "Ø": "O", "ø": "O", "Ł": "L"})
 DIGIT_LOOKALIKES = str.maketrans("0158", "OISB")  # keywords are words: read OCR digits so
+# evidence of an unreadable MRZ line starting with the entry's code and state, by mismatches
+HEAD_EVIDENCE = {0: MIN_TEXT_EVIDENCE, 1: MIN_TEXT_EVIDENCE / 2}
 
 
 @dataclass(frozen=True)
@@ -113,6 +118,7 @@ class Text:
         self.unknown = self.vocabulary - known_words()
         self.run_together = "".join(words)  # for phrases read without their spaces
         self.lines = ["".join(line) for line in per_line]
+        self.mrz_lines = mrz_like_lines(lines)  # an MRZ read as text: too blurred to read
         self.index: dict[str, set[str]] = {}  # bigram -> words read that contain it
         for word in self.unknown:
             for pair in bigrams(word):
@@ -147,7 +153,8 @@ class Text:
             size = sum(map(len, words))
             found = sum(len(w) * self.word(w) for w in words) / size
             if len(words) > 1 and found < MIN_MATCH:
-                found = max(found, self.run_on("".join(words)))
+                run_on = self.run_on("".join(words))
+                found = run_on if run_on >= RUN_ON_MATCH else found
             self.seen[words] = found if found >= MIN_MATCH else 0.0
         return self.seen[words]
 
@@ -156,7 +163,7 @@ class Text:
         ("BUNDESREPUBLIKDEUTSCHUAND"); lines sharing too few letter pairs are skipped."""
         if joined in self.run_together:
             return 1.0
-        budget = int(len(joined) * (1 - MIN_MATCH))
+        budget = int(len(joined) * (1 - RUN_ON_MATCH))
         pairs = bigrams(joined)
         best = budget + 1
         for line in self.lines:
@@ -166,12 +173,21 @@ class Text:
 
 
 def evidence(spec: DocumentSpec, text: Text) -> tuple[float, float]:
-    """(keyword, label) evidence: weighted characters found."""
+    """(keyword, label) evidence: weighted characters found; an MRZ line that starts with
+    the entry's document code and issuing state counts as keywords."""
     keywords, labels = phrases()[spec.id]
     return (
-        sum(p.weight * text.phrase(p) for p in keywords),
+        sum(p.weight * text.phrase(p) for p in keywords) + head_evidence(spec, text),
         sum(p.weight * text.phrase(p) for p in labels),
     )
+
+
+def head_evidence(spec: DocumentSpec, text: Text) -> float:
+    if not text.mrz_lines or spec.mrz is None or spec.country is None:
+        return 0.0
+    state = icao_code(spec.country)
+    misses = min(best_head_match(text.mrz_lines, c, state) for c in spec.mrz.document_codes)
+    return HEAD_EVIDENCE.get(misses, 0.0)
 
 
 def mrz_score(mrz: MrzResult) -> float:
@@ -191,16 +207,18 @@ def by_text(
     aspect: float | None = None,
 ) -> Classification | None:
     """The candidate with the most evidence, if its keywords reach ``threshold``; a page
-    ``aspect`` (long side / short side, when the page is the document) rules out the
-    entries of another size."""
+    ``aspect`` (long side / short side, when the page is the document) favours the entries
+    of its size."""
     best, best_rank, best_evidence = None, 0.0, 0.0
+    has_mrz = mrz is not None or bool(text.mrz_lines)
     for spec in candidates:
         keywords, labels = evidence(spec, text)
-        if keywords < threshold or not size_fits(spec, aspect):
+        if keywords < threshold:
             continue
         found = keywords + LABEL_WEIGHT * labels
         rank = found + HINT_BONUS * (spec.country == hint)
-        rank += SIDE_BONUS * ((spec.mrz is None) == (mrz is None))
+        rank += SIDE_BONUS * ((spec.mrz is not None) == has_mrz)
+        rank += SIZE_BONUS * size_fits(spec, aspect)
         if rank > best_rank:
             best, best_rank, best_evidence = spec, rank, found
     if best is None:

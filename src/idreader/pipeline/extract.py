@@ -112,14 +112,15 @@ def reading(
     printed = part.group(0) if part else text  # the value's own print
     value, validity = normalise(printed)
     if date_kind(f.name) is not None and validity == ERROR:
-        # a stray word of a label before the date ("ON 26-05-2025"): the date after it
+        # stray words of a label or a neighbour ("ON 26-05-2025", "04/11/2027 04"): the
+        # longest run of words that is a date, the earliest of equal length
         words = text.split()
-        for k in range(1, len(words)):
-            tail = " ".join(words[k:])
-            tail_value, tail_validity = normalise(tail)
-            if tail_validity != ERROR:
-                text = printed = tail
-                value, validity = tail_value, tail_validity
+        for size in range(len(words) - 1, 0, -1):
+            runs = (" ".join(words[k : k + size]) for k in range(len(words) - size + 1))
+            found = next(((r, *normalise(r)) for r in runs if normalise(r)[1] != ERROR), None)
+            if found:
+                text = printed = found[0]
+                value, validity = found[1], found[2]
                 break
     if pattern and validity == NOT_DONE:  # the catalogue knows the printed form
         validity = OK if re.fullmatch(pattern, printed) else ERROR

@@ -55,6 +55,7 @@ def make_sample(plan: Plan, index: int, out: Path) -> dict:
         rng,
         template.culture,
         number_pattern=template.number,
+        number_letters=template.number_letters,
         validity_years=template.validity_years,
         places=list(template.places),
         streets=list(template.streets),

@@ -38,16 +38,18 @@ def pick(rng: np.random.Generator, items: list):
     return items[int(rng.integers(len(items)))]
 
 
-def from_pattern(pattern: str, rng: np.random.Generator) -> str:
-    """``A`` a capital letter, ``9`` a digit, ``X`` either; anything else as written."""
+def from_pattern(
+    pattern: str, rng: np.random.Generator, letters: str = string.ascii_uppercase
+) -> str:
+    """``A`` one of ``letters``, ``9`` a digit, ``X`` either; anything else as written."""
     out = []
     for ch in pattern:
         if ch == "A":
-            out.append(pick(rng, string.ascii_uppercase))
+            out.append(pick(rng, letters))
         elif ch == "9":
             out.append(str(int(rng.integers(10))))
         elif ch == "X":
-            out.append(pick(rng, string.ascii_uppercase + string.digits))
+            out.append(pick(rng, letters + string.digits))
         else:
             out.append(ch)
     return "".join(out)
@@ -62,6 +64,7 @@ def make_identity(
     culture: str,
     *,
     number_pattern: str,
+    number_letters: str = string.ascii_uppercase,
     validity_years: int,
     places: list[str],
     streets: list[str],
@@ -95,7 +98,7 @@ def make_identity(
         birth_date=birth,
         issue_date=issue,
         expiry_date=expiry,
-        document_number=from_pattern(number_pattern, rng),
+        document_number=from_pattern(number_pattern, rng, number_letters),
         personal_number=from_pattern("99999999999", rng),
         place_of_birth=pick(rng, places),
         address=f"{int(rng.integers(1, 999))} {pick(rng, streets)}",

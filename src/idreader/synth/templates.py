@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import string
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
@@ -44,11 +45,12 @@ class Template:
     size: str
     culture: str
     nationality: str  # ICAO alpha-3
-    number: str
+    number: str  # A a letter, 9 a digit, X either
     validity_years: int
     fields: tuple[FieldSpec, ...]
     places: tuple[str, ...]
     streets: tuple[str, ...]
+    number_letters: str = string.ascii_uppercase  # the letters a number may use
     palette: dict = field(default_factory=dict)
     fonts: dict = field(default_factory=dict)
     mrz: dict | None = None
