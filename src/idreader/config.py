@@ -6,12 +6,26 @@ import datetime as dt
 import os
 from functools import lru_cache
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
+class QualityThresholds(BaseModel):
+    """Image-quality thresholds (IDREADER_QUALITY__<NAME>), chosen on a generated calibration
+    set by ``training/calibrate_quality.py``; the README gives what each one measures."""
+
+    glare_max_share: float = 0.025  # of the page: blown-out highlights with a halo
+    focus_min: float = 1.23  # strongest edges (99th pct |Laplacian|) / contrast, 250 px wide
+    min_dpi: float = 150.0
+    colour_min_share: float = 0.03  # of pixels with clear chroma
+    perspective_max_deg: float = 5.0  # worst corner angle's deviation from 90 degrees
+    bounds_margin: float = 0.005  # of the frame: corners this close to its edge are cut
+
+
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="IDREADER_", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="IDREADER_", extra="ignore", env_nested_delimiter="__"
+    )
 
     database_url: str = "sqlite:///var/idreader.db"
     api_path: str = "/ocr/v2"
@@ -28,6 +42,7 @@ class Settings(BaseSettings):
     output_image_max_side: int = Field(default=640, ge=32, le=4096)
     # Fixed "today" (YYYY-MM-DD) for reproducible expiry decisions; empty means the real date.
     today: str = ""
+    quality: QualityThresholds = QualityThresholds()
     log_level: str = "INFO"
     demo_partner_code: str = "demo"
 

@@ -106,7 +106,7 @@ def read(
     )
     with lap("options"):
         if options.image_quality or options.document_forgery:
-            quality = check_quality(document, image.pixels.shape)
+            quality = check_quality(document, image.pixels.shape, settings.quality)
             reading.quality = quality if options.image_quality else None
             reading.forgery = detect_forgery(quality) if options.document_forgery else None
         if options.images:
