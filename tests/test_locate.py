@@ -189,3 +189,13 @@ def test_document_shaped_proportions():
     assert document_shaped(rect(856, 540)) and document_shaped(rect(880, 1250))  # ID-1, ID-3
     assert not document_shaped(rect(350, 450))  # a portrait photo
     assert not document_shaped(rect(500, 500)) and not document_shaped(rect(1000, 400))
+
+
+def test_a_documents_physical_width_comes_from_its_size_or_its_mrz():
+    from idreader.pipeline.locate import format_width_mm
+
+    assert format_width_mm("ID-3") == 125.0
+    assert format_width_mm(None, "TD3") == 125.0  # a passport's MRZ: an ID-3 page
+    assert format_width_mm(None, "TD2") == 105.0
+    assert format_width_mm("ID-1", "TD3") == 85.60  # the catalogue knows better
+    assert format_width_mm(None) == 85.60

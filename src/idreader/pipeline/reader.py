@@ -19,7 +19,12 @@ from idreader.pipeline.decode import DecodedImage, decode_image
 from idreader.pipeline.extract import extract_fields
 from idreader.pipeline.forgery import detect_forgery
 from idreader.pipeline.graphics import crop_graphics
-from idreader.pipeline.locate import frame_aspect, frame_is_document, locate_document
+from idreader.pipeline.locate import (
+    format_width_mm,
+    frame_aspect,
+    frame_is_document,
+    locate_document,
+)
 from idreader.pipeline.orient import (
     mrz_quad,
     outside,
@@ -106,6 +111,8 @@ def read(
     )
     with lap("options"):
         if options.image_quality or options.document_forgery:
+            size = named.spec.size if named.spec else None
+            document.width_mm = format_width_mm(size, mrz.format if mrz else None)
             quality = check_quality(document, image.pixels.shape, settings.quality)
             reading.quality = quality if options.image_quality else None
             reading.forgery = detect_forgery(quality) if options.document_forgery else None
