@@ -33,7 +33,8 @@ from idreader.pipeline.orient import (
     turns_from_mrz,
     turns_from_text,
 )
-from idreader.pipeline.quality import check_quality
+from idreader.pipeline.portrait import find_portraits
+from idreader.pipeline.quality import PORTRAIT, check_quality
 from idreader.pipeline.types import Deadline, Document, Options, Reading
 from idreader.pipeline.visual import TextItem, read_text
 
@@ -110,14 +111,21 @@ def read(
         timings=lap.seconds,
     )
     with lap("options"):
+        portraits = None
+        if options.images or options.image_quality:
+            portraits = find_portraits(upright.pixels, named.spec, layout=layout)
         if options.image_quality or options.document_forgery:
             size = named.spec.size if named.spec else None
             document.width_mm = format_width_mm(size, mrz.format if mrz else None)
             quality = check_quality(document, image.pixels.shape, settings.quality)
+            if portraits is not None:
+                quality[PORTRAIT] = portraits.check
             reading.quality = quality if options.image_quality else None
             reading.forgery = detect_forgery(quality) if options.document_forgery else None
         if options.images:
-            reading.graphics = crop_graphics(upright, settings.output_image_max_side)
+            reading.graphics = crop_graphics(
+                upright, items, named.spec, portraits, settings.output_image_max_side, layout=layout
+            )
     return reading
 
 
