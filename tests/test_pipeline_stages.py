@@ -12,6 +12,7 @@ from idreader.api.assemble import card_info, success_answer
 from idreader.api.contract import to_wire
 from idreader.config import QualityThresholds
 from idreader.pipeline import Options, read
+from idreader.pipeline.copies import CopyScores, measure_copies
 from idreader.pipeline.decide import decide
 from idreader.pipeline.forgery import detect_forgery
 from idreader.pipeline.locate import locate_document
@@ -22,13 +23,24 @@ from idreader.pipeline.quality import (
     GLARES,
     PERSPECTIVE,
     RESOLUTION,
+    SCREEN_CAPTURE,
     check_quality,
     sharpness,
 )
-from idreader.pipeline.types import ERROR, NOT_DONE, OK, FieldReading
+from idreader.pipeline.types import ERROR, NOT_DONE, OK, Document, FieldReading
 
 TODAY = dt.date(2026, 11, 25)
 LIMITS = QualityThresholds()
+
+
+def copies_of(frame: np.ndarray, doc: Document | None = None) -> CopyScores:
+    doc = doc or locate_document(frame)
+    return measure_copies(frame, doc.corners, doc.pixels, LIMITS)
+
+
+def quality_of(frame: np.ndarray, doc: Document | None = None) -> dict[int, int]:
+    doc = doc or locate_document(frame)
+    return check_quality(doc, frame.shape, copies_of(frame, doc), LIMITS)
 
 
 def test_locate_finds_card_corners():
@@ -49,7 +61,7 @@ def test_locate_under_perspective():
     )
     doc = locate_document(warped)
     assert doc.edges_found
-    quality = check_quality(doc, warped.shape, LIMITS)
+    quality = quality_of(warped, doc)
     assert quality[PERSPECTIVE] == ERROR
 
 
@@ -58,43 +70,43 @@ def test_tight_scan_uses_whole_frame():
     cv2.putText(img, "NO EDGES HERE", (40, 200), cv2.FONT_HERSHEY_SIMPLEX, 1.5, (20, 20, 20), 3)
     doc = locate_document(img)
     assert not doc.edges_found and doc.pixels.shape == img.shape
-    quality = check_quality(doc, img.shape, LIMITS)
+    quality = quality_of(img, doc)
     assert quality[PERSPECTIVE] == NOT_DONE and quality[BOUNDS] == NOT_DONE
 
 
 def test_clean_colour_card_passes_quality_and_forgery():
     img = card_photo(1800, 1200)
-    quality = check_quality(locate_document(img), img.shape, LIMITS)
+    quality = quality_of(img)
     assert quality[COLORNESS] == OK and quality[FOCUS] == OK and quality[GLARES] == OK
     assert quality[RESOLUTION] == OK and quality[BOUNDS] == OK and quality[PERSPECTIVE] == OK
-    assert detect_forgery(quality) == []
+    assert quality[SCREEN_CAPTURE] == OK
+    assert detect_forgery(copies_of(img)) == []
 
 
 def test_greyscale_copy_is_flagged():
     img = cv2.cvtColor(cv2.cvtColor(card_photo(1800, 1200), cv2.COLOR_BGR2GRAY), cv2.COLOR_GRAY2BGR)
-    quality = check_quality(locate_document(img), img.shape, LIMITS)
-    assert quality[COLORNESS] == ERROR
-    assert detect_forgery(quality) == ["black_white_print"]
+    assert quality_of(img)[COLORNESS] == ERROR
+    assert detect_forgery(copies_of(img)) == ["black_white_print"]
 
 
 def test_blur_glare_and_low_resolution_are_flagged():
     img = card_photo(1800, 1200)
     blurred = cv2.GaussianBlur(img, (0, 0), 12)  # this sparse card reads until about 8
-    assert check_quality(locate_document(blurred), img.shape, LIMITS)[FOCUS] == ERROR
+    assert quality_of(blurred)[FOCUS] == ERROR
     glare = img.astype(np.float32)  # a highlight: a blown-out core in a soft halo
     yy, xx = np.mgrid[: glare.shape[0], : glare.shape[1]]
     rho = np.hypot(xx - 900, yy - 600) / 150
     alpha = np.where(rho <= 1, 1.0, np.exp(-(((rho - 1) / 0.7) ** 2)))[..., None]
     glare = (glare + (255 - glare) * alpha).astype(np.uint8)
-    assert check_quality(locate_document(glare), img.shape, LIMITS)[GLARES] == ERROR
+    assert quality_of(glare)[GLARES] == ERROR
     small = card_photo(300, 200)
-    assert check_quality(locate_document(small), small.shape, LIMITS)[RESOLUTION] == ERROR
+    assert quality_of(small)[RESOLUTION] == ERROR
 
 
 def test_a_white_patch_without_a_halo_is_paper_not_glare():
     img = card_photo(1800, 1200)
     cv2.rectangle(img, (700, 500), (1000, 700), (255, 255, 255), -1)
-    assert check_quality(locate_document(img), img.shape, LIMITS)[GLARES] == OK
+    assert quality_of(img)[GLARES] == OK
 
 
 def test_focus_does_not_depend_on_the_image_size():
@@ -107,7 +119,7 @@ def test_card_cut_by_frame_fails_bounds():
     img = np.ascontiguousarray(card_photo(900, 600)[:, 200:])  # card's left edge cut off
     doc = locate_document(img)
     assert doc.edges_found
-    assert check_quality(doc, img.shape, LIMITS)[BOUNDS] == ERROR
+    assert quality_of(img, doc)[BOUNDS] == ERROR
 
 
 def field(name, value, validity=OK, source="visual"):

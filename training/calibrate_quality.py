@@ -5,6 +5,7 @@
 
 For each measured check: the quantiles of its measure on images with and without the defect
 it should catch, the threshold of best F1, and precision and recall at the current setting.
+Copies (screen, colour print, black-and-white) are calibrated by ``calibrate_copies.py``.
 """
 
 from __future__ import annotations
@@ -19,13 +20,12 @@ import numpy as np
 from idreader.config import QualityThresholds
 from idreader.pipeline.decode import decode_image
 from idreader.pipeline.locate import locate_document
-from idreader.pipeline.quality import colour_share, glare_share, sharpness
+from idreader.pipeline.quality import glare_share, sharpness
 
 # check -> (measure of the rectified page, defects it should catch, flags when "below"/"above")
 CHECKS: dict[str, tuple[Callable, tuple[str, ...], str, str]] = {
     "glare": (glare_share, ("glare",), "above", "glare_max_share"),
     "focus": (sharpness, ("defocus", "motion_blur"), "below", "focus_min"),
-    "colour": (colour_share, ("photocopy_bw",), "below", "colour_min_share"),
 }
 
 

@@ -23,18 +23,20 @@ QUALITY_FLAGS = {
 FORGERY_FLAGS = {
     "black_white_print": "forgery:black_white_print",
     "screen_capture": "forgery:screen_capture",
+    "printed_copy": "forgery:printed_copy",
 }
 FLAGS = (*QUALITY_FLAGS.values(), *FORGERY_FLAGS.values())
 # Recorded defect -> the flags that should catch it. Defects not listed expect no flag.
 DEFECT_FLAGS: dict[str, tuple[str, ...]] = {
     "glare": ("ImageGlares",),
-    "defocus": ("ImageFocus",),
-    "motion_blur": ("ImageFocus",),
+    "defocus": ("ImageFocus", "Portrait"),  # the portrait is no longer clear either
+    "motion_blur": ("ImageFocus", "Portrait"),
     "low_resolution": ("ImageResolution",),
     "photocopy_bw": ("ImageColorness", "forgery:black_white_print"),
     "perspective": ("Perspective",),
     "partial_crop": ("Bounds",),
     "screen_recapture": ("ScreenCapture", "forgery:screen_capture"),
+    "printed_copy": ("forgery:printed_copy",),
 }
 
 

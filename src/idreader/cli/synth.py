@@ -8,7 +8,7 @@ import typer
 from rich.progress import Progress
 
 from idreader.cli.common import fail
-from idreader.synth.capture import DEFECTS
+from idreader.synth.capture import ALL_DEFECTS
 from idreader.synth.generate import Plan, generate
 from idreader.synth.templates import KINDS
 
@@ -29,7 +29,7 @@ def synth(
     defects: str = typer.Option(
         "random",
         "--defects",
-        help=f"'random' (a mix per image), 'none' (flat scans) or a list: {', '.join(DEFECTS)}",
+        help=f"'random' (a mix per image), 'none' (flat scans) or a list: {', '.join(ALL_DEFECTS)}",
     ),
     bad_check_share: float = typer.Option(
         0.0, "--bad-check-share", min=0.0, max=1.0, help="Share of MRZs given a wrong check digit"
@@ -42,7 +42,7 @@ def synth(
     elif defects == "none":
         chosen = ()
     else:
-        chosen = _names(defects, DEFECTS, "--defects")
+        chosen = _names(defects, ALL_DEFECTS, "--defects")
     plan = Plan(
         n=n,
         seed=seed,

@@ -10,6 +10,7 @@ import cv2
 import numpy as np
 
 from idreader.config import QualityThresholds
+from idreader.pipeline.copies import CopyScores
 from idreader.pipeline.types import ERROR, NOT_DONE, OK, Document
 
 GLARES, FOCUS, RESOLUTION, COLORNESS, PERSPECTIVE, BOUNDS, SCREEN_CAPTURE, PORTRAIT = range(8)
@@ -69,12 +70,6 @@ def resize_to_width(pixels: np.ndarray, width: int) -> np.ndarray:
     return cv2.resize(pixels, (width, max(1, round(width * h / w))), interpolation=cv2.INTER_AREA)
 
 
-def colour_share(pixels: np.ndarray) -> float:
-    lab = cv2.cvtColor(pixels, cv2.COLOR_BGR2LAB).astype(np.int16)
-    chroma = np.hypot(lab[..., 1] - 128, lab[..., 2] - 128)
-    return float((chroma > 12).mean())
-
-
 def effective_dpi(document: Document) -> float:
     tl, tr, br, bl = document.corners
     width_px = (np.linalg.norm(tr - tl) + np.linalg.norm(br - bl)) / 2
@@ -101,18 +96,23 @@ def touches_frame(corners: np.ndarray, shape: tuple[int, ...], margin: float) ->
 
 
 def check_quality(
-    document: Document, frame_shape: tuple[int, ...], limits: QualityThresholds
+    document: Document,
+    frame_shape: tuple[int, ...],
+    copies: CopyScores,
+    limits: QualityThresholds,
 ) -> dict[int, int]:
+    """Every check but Portrait's (the portrait stage's); ``copies`` holds the screen and
+    colour measurements (``copies.measure_copies``)."""
     doc, corners = document.pixels, document.corners
     glare = glare_share(doc)
     checks = {
         GLARES: NOT_DONE if glare is None else ERROR if glare > limits.glare_max_share else OK,
         FOCUS: OK if sharpness(doc) >= limits.focus_min else ERROR,
         RESOLUTION: OK if effective_dpi(document) >= limits.min_dpi else ERROR,
-        COLORNESS: OK if colour_share(doc) >= limits.colour_min_share else ERROR,
+        COLORNESS: ERROR if copies.black_white else OK,
         PERSPECTIVE: NOT_DONE,  # without the document's edges, neither can be measured
         BOUNDS: NOT_DONE,
-        SCREEN_CAPTURE: NOT_DONE,
+        SCREEN_CAPTURE: ERROR if copies.screen_capture else OK,
         PORTRAIT: NOT_DONE,
     }
     if document.edges_found:

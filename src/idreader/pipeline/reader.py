@@ -14,6 +14,7 @@ from idreader.ocr.detect import TextBox, detect_text
 from idreader.ocr.models import TINY_DETECTOR
 from idreader.ocr.models import warm_up as load_models
 from idreader.pipeline.classify import classify
+from idreader.pipeline.copies import measure_copies
 from idreader.pipeline.decide import decide
 from idreader.pipeline.decode import DecodedImage, decode_image
 from idreader.pipeline.extract import extract_fields
@@ -35,7 +36,7 @@ from idreader.pipeline.orient import (
 )
 from idreader.pipeline.portrait import find_portraits
 from idreader.pipeline.quality import PORTRAIT, check_quality
-from idreader.pipeline.types import Deadline, Document, Options, Reading
+from idreader.pipeline.types import NOT_DONE, Deadline, Document, Options, Reading
 from idreader.pipeline.visual import TextItem, read_text
 
 
@@ -111,17 +112,22 @@ def read(
         timings=lap.seconds,
     )
     with lap("options"):
-        portraits = None
+        portraits = None  # the portrait stage serves both the images and their check
         if options.images or options.image_quality:
             portraits = find_portraits(upright.pixels, named.spec, layout=layout)
         if options.image_quality or options.document_forgery:
             size = named.spec.size if named.spec else None
             document.width_mm = format_width_mm(size, mrz.format if mrz else None)
-            quality = check_quality(document, image.pixels.shape, settings.quality)
-            if portraits is not None:
-                quality[PORTRAIT] = portraits.check
-            reading.quality = quality if options.image_quality else None
-            reading.forgery = detect_forgery(quality) if options.document_forgery else None
+            copies = measure_copies(
+                image.pixels, document.corners, document.pixels, settings.quality
+            )
+            if options.image_quality:
+                reading.quality = check_quality(
+                    document, image.pixels.shape, copies, settings.quality
+                )
+                reading.quality[PORTRAIT] = portraits.check if portraits else NOT_DONE
+            if options.document_forgery:
+                reading.forgery = detect_forgery(copies)
         if options.images:
             reading.graphics = crop_graphics(
                 upright, items, named.spec, portraits, settings.output_image_max_side, layout=layout

@@ -34,6 +34,11 @@ DEFECTS: tuple[str, ...] = (
     "photocopy_bw",
     "screen_recapture",
 )
+# Accepted by `capture` but never part of the random mix: `generate.random_defects` draws from
+# DEFECTS, so a new name there would change what every existing seed draws.
+OPT_IN_DEFECTS: tuple[str, ...] = ("printed_copy",)
+ALL_DEFECTS: tuple[str, ...] = (*DEFECTS, *OPT_IN_DEFECTS)
+PRINT = ("printed_copy",)  # applied to the flat document, before it is placed in the scene
 GEOMETRY = ("background", "perspective", "rotation", "partial_crop")
 ORDER = (
     *GEOMETRY,
@@ -58,6 +63,15 @@ DOC_SHARE_RANGE = (0.35, 0.75)  # document area / frame area on a cluttered back
 LOW_RES_WIDTH = (700.0, 200.0)  # document width in px at strength 0 and 1
 JPEG_QUALITY = (95, 10)
 GLARE_SHARE = (0.0065, 0.042)  # saturated core share of the document: base + strength * slope
+# Colour print: halftone screen period in document pixels (the flat document is about 300 ppi,
+# so 2.0 px is a 150 lpi office print and 4.0 px a coarse 75 lpi one) at strength 0 and 1.
+HALFTONE_PERIOD = (2.0, 4.0)
+HALFTONE_ANGLES = (15.0, 75.0, 0.0, 45.0)  # C, M, Y, K screen angles in degrees
+HALFTONE_SUPERSAMPLE = 3  # dots are drawn this much finer, then averaged like a camera pixel
+# Share of light each ink absorbs in the B, G, R channels (C, M, Y, K rows).
+INK_ABSORPTION = np.array(
+    [[0.10, 0.30, 0.90], [0.30, 0.85, 0.10], [0.90, 0.10, 0.02], [0.90, 0.90, 0.90]], np.float32
+)
 
 
 @dataclass
@@ -89,6 +103,8 @@ def capture(
     """
     _check_document(document)
     strengths = _resolve_strengths(defects, rng)
+    if "printed_copy" in strengths:
+        document = _printed_copy(document, strengths["printed_copy"], rng)
     shot = _place(document, strengths, rng)
     for name, strength in strengths.items():
         if name in _EFFECTS:
@@ -109,11 +125,11 @@ def _resolve_strengths(
     if isinstance(defects, str):
         defects = [defects]
     given = dict(defects) if isinstance(defects, Mapping) else dict.fromkeys(defects)
-    unknown = sorted(map(str, set(given) - set(DEFECTS)))
+    unknown = sorted(map(str, set(given) - set(ALL_DEFECTS)))
     if unknown:
         raise ValueError(f"unknown defects: {', '.join(unknown)}")
     strengths = {}
-    for name in ORDER:
+    for name in (*PRINT, *ORDER):
         if name not in given:
             continue
         strength = given[name]
@@ -627,6 +643,62 @@ def _photocopy_bw(shot: Capture, strength: float, rng: np.random.Generator) -> C
         cv2.circle(grey, (int(x), int(y)), int(r), float(rng.uniform(0.05, 0.4)), -1)
     grey = cv2.GaussianBlur(grey, (0, 0), 0.4 + 0.4 * strength)
     return replace(shot, pixels=cv2.cvtColor(_to_uint8(grey * 255), cv2.COLOR_GRAY2BGR))
+
+
+def _printed_copy(document: np.ndarray, strength: float, rng: np.random.Generator) -> np.ndarray:
+    """A colour print of the flat document: CMYK halftone rosette on matt paper, duller colours.
+
+    Strength coarsens the screen (HALFTONE_PERIOD); the print is what gets photographed."""
+    h, w = document.shape[:2]
+    span = HALFTONE_PERIOD[1] - HALFTONE_PERIOD[0]
+    period = (HALFTONE_PERIOD[0] + span * strength) * rng.uniform(0.92, 1.08)
+    skew = rng.uniform(-3, 3)  # the page lies a little askew on the printer's screen
+    inks = _separations(document, rng)
+    paper = np.array([0.93, 0.96, 0.97], np.float32) * rng.uniform(0.96, 1.0)  # warm, matt
+    light = np.ones((h, w, 3), np.float32) * paper
+    for ink, angle, absorb in zip(inks, HALFTONE_ANGLES, INK_ABSORPTION, strict=True):
+        dots = _halftone(ink, period, angle + skew, rng)
+        light *= 1 - dots[..., None] * absorb
+    fibres = _smooth_noise(w, h, rng.uniform(2, 6), rng) * rng.uniform(0.008, 0.02)
+    mottle = _smooth_noise(w, h, rng.uniform(30, 90), rng) * rng.uniform(0.005, 0.015)
+    light *= (1 + fibres + mottle)[..., None]
+    light = cv2.GaussianBlur(light, (0, 0), rng.uniform(0.3, 0.6))  # ink spread, print softness
+    return _to_uint8(light * 255)
+
+
+def _separations(document: np.ndarray, rng: np.random.Generator) -> list[np.ndarray]:
+    """C, M, Y, K coverage (0..1) with grey-component replacement, dot gain and a narrower
+    gamut than the original's."""
+    bgr = document.astype(np.float32) / 255
+    grey = bgr.mean(axis=2, keepdims=True)
+    bgr = grey + (bgr - grey) * rng.uniform(0.7, 0.9)  # plain paper and toner: duller colours
+    y, m, c = (1 - bgr[..., i] for i in range(3))
+    k = np.minimum(np.minimum(c, m), y) * rng.uniform(0.6, 1.0)
+    rest = np.maximum(1 - k, 1e-3)
+    gain = rng.uniform(0.1, 0.25)
+    return [
+        np.clip(v + gain * v * (1 - v), 0, 1)
+        for v in ((c - k) / rest, (m - k) / rest, (y - k) / rest, k)
+    ]
+
+
+def _halftone(coverage: np.ndarray, period: float, angle_deg: float, rng) -> np.ndarray:
+    """Ink share per pixel of an amplitude-modulated dot screen, drawn HALFTONE_SUPERSAMPLE
+    times finer and averaged."""
+    h, w = coverage.shape
+    s = HALFTONE_SUPERSAMPLE
+    big = cv2.resize(coverage, (w * s, h * s), interpolation=cv2.INTER_LINEAR)
+    a = math.radians(angle_deg)
+    x = (np.arange(w * s, dtype=np.float32) + 0.5) / (s * period)
+    y = (np.arange(h * s, dtype=np.float32) + 0.5) / (s * period)
+    phase = rng.uniform(0, 1, 2)
+    # cos 2pi(u) with u = x cos a + y sin a is separable: an outer product, not h*w cosines
+    spot = np.zeros_like(big)
+    for cx, cy, p in ((math.cos(a), math.sin(a), phase[0]), (-math.sin(a), math.cos(a), phase[1])):
+        ax, ay = 2 * math.pi * x * cx, 2 * math.pi * (y * cy + p)
+        spot += np.outer(np.cos(ay), np.cos(ax)) - np.outer(np.sin(ay), np.sin(ax))
+    inked = ((2 - spot) / 4 < big).astype(np.float32)  # round dots growing from the cell centre
+    return cv2.resize(inked, (w, h), interpolation=cv2.INTER_AREA)
 
 
 def _screen_recapture(shot: Capture, strength: float, rng: np.random.Generator) -> Capture:
