@@ -17,8 +17,7 @@ from idreader.pipeline import copies
 from idreader.pipeline.copies import CopyScores, measure_copies
 from idreader.pipeline.locate import locate_document
 from idreader.synth.capture import ALL_DEFECTS, DEFECTS, capture, flat_capture
-from idreader.synth.generate import random_defects
-from idreader.synth.identity import make_identity
+from idreader.synth.generate import identity_for, random_defects
 from idreader.synth.render import render
 from idreader.synth.templates import load_templates
 
@@ -38,15 +37,7 @@ def card() -> np.ndarray:
     """A rendered Spanish ID front: photo, coloured header, guilloche, black and coloured type."""
     template = load_templates()["es_dni_front"]
     rng = np.random.default_rng(5)
-    person = make_identity(
-        rng,
-        template.culture,
-        number_pattern=template.number,
-        number_letters=template.number_letters,
-        validity_years=template.validity_years,
-        places=list(template.places),
-        streets=list(template.streets),
-    )
+    person = identity_for(template, rng)
     return render(template, person, rng).pixels
 
 

@@ -19,7 +19,7 @@ from idreader.pipeline.portrait import find_portraits
 from idreader.pipeline.types import ERROR, NOT_DONE, OK, Document
 from idreader.pipeline.visual import read_text
 from idreader.synth import art
-from idreader.synth.identity import make_identity
+from idreader.synth.generate import identity_for
 from idreader.synth.render import render
 from idreader.synth.templates import Template, load_templates
 
@@ -43,15 +43,7 @@ def page(template_id: str, seed: int) -> tuple[np.ndarray, dict[str, Box], bool]
     drawn face rather than a photo."""
     t = TEMPLATES[template_id]
     rng = np.random.default_rng([seed, 2024])
-    person = make_identity(
-        rng,
-        t.culture,
-        number_pattern=t.number,
-        number_letters=t.number_letters,
-        validity_years=t.validity_years,
-        places=list(t.places),
-        streets=list(t.streets),
-    )
+    person = identity_for(t, rng)
     with patch.object(art, "drawn_face", wraps=art.drawn_face) as drawn:
         rendered = render(t, person, rng)
     h, w = rendered.pixels.shape[:2]

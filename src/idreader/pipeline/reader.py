@@ -91,6 +91,8 @@ def read(
         # a tight scan's proportions are the document's (a warped photo's only roughly)
         aspect = frame_aspect(image.pixels.shape) if tight_scan else None
         named = classify(mrz, [item.text for item in items], country, aspect)
+        size = named.spec.size if named.spec else None  # for the resolution check's dpi
+        document.width_mm = format_width_mm(size, mrz.format if mrz else None)
         layout = document.edges_found or tight_scan  # the page is the document
         visual = extract_fields(items, named.spec, country, from_mrz, today, layout=layout)
         fields = cross_check([*from_mrz, *visual])
@@ -116,8 +118,6 @@ def read(
         if options.images or options.image_quality:
             portraits = find_portraits(upright.pixels, named.spec, layout=layout)
         if options.image_quality or options.document_forgery:
-            size = named.spec.size if named.spec else None
-            document.width_mm = format_width_mm(size, mrz.format if mrz else None)
             copies = measure_copies(
                 image.pixels, document.corners, document.pixels, settings.quality
             )

@@ -13,7 +13,7 @@ import cv2
 import numpy as np
 
 from idreader.synth.capture import DEFECTS, capture, flat_capture
-from idreader.synth.identity import make_identity
+from idreader.synth.identity import Identity, make_identity
 from idreader.synth.numbers import personal_number
 from idreader.synth.render import render
 from idreader.synth.templates import Template, load_templates
@@ -47,11 +47,10 @@ def random_defects(rng: np.random.Generator) -> list[str]:
     return chosen
 
 
-def make_sample(plan: Plan, index: int, out: Path) -> dict:
-    rng = np.random.default_rng([plan.seed, index])
-    templates = choose_templates(plan.kinds)
-    template = templates[index % len(templates)]
-    person = make_identity(
+def identity_for(template: Template, rng: np.random.Generator) -> Identity:
+    """A holder for a document of this template: names of its culture, a number of its
+    pattern, dates within its validity, a place and street of its country."""
+    return make_identity(
         rng,
         template.culture,
         number_pattern=template.number,
@@ -60,6 +59,13 @@ def make_sample(plan: Plan, index: int, out: Path) -> dict:
         places=list(template.places),
         streets=list(template.streets),
     )
+
+
+def make_sample(plan: Plan, index: int, out: Path) -> dict:
+    rng = np.random.default_rng([plan.seed, index])
+    templates = choose_templates(plan.kinds)
+    template = templates[index % len(templates)]
+    person = identity_for(template, rng)
     if template.personal_number:
         person.personal_number = personal_number(template.personal_number, person, rng)
     bad_check = bool(template.mrz) and rng.random() < plan.bad_check_share
