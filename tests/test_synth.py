@@ -184,10 +184,12 @@ def test_same_seed_same_output_regardless_of_workers(tmp_path):
             "mrz",
             "corners",
             "boxes",
+            "portrait",
             "defects",
         }
         for r in rows
     )
+    assert {r["portrait"] for r in rows} <= {"photo", "drawn", None}
     assert all(0 <= d["strength"] <= 1 for r in rows for d in r["defects"])
 
 

@@ -35,6 +35,7 @@ class Sample:
     corners: list[list[float]] | None = None  # TL, TR, BR, BL in image pixels
     defects: tuple[Defect, ...] = ()
     tags: tuple[str, ...] = ()
+    drawn_portrait: bool = False  # a cartoon face: the Portrait check should fail
 
 
 @dataclass
@@ -110,6 +111,7 @@ def load_synthetic(folder: Path) -> Dataset:
                 defects=tuple(
                     Defect(d["name"], float(d["strength"])) for d in row.get("defects") or []
                 ),
+                drawn_portrait=row.get("portrait") == "drawn",
             )
         )
     return Dataset(folder.name, str(folder), "synthetic", samples)

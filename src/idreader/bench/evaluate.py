@@ -84,7 +84,8 @@ def prediction_from_answer(answer: dict, corners: list[list[float]] | None) -> P
 
 
 def expected_flags(sample: Sample) -> set[str]:
-    return {flag for d in sample.defects for flag in DEFECT_FLAGS.get(d.name, ())}
+    flags = {flag for d in sample.defects for flag in DEFECT_FLAGS.get(d.name, ())}
+    return flags | ({"Portrait"} if sample.drawn_portrait else set())
 
 
 @dataclass

@@ -259,9 +259,10 @@ def render_markdown(report: dict) -> str:
         "A check flags when its result is 0; not done (2) counts as not flagged. "
         "Expected flags per defect: "
         + "; ".join(f"{d} → {', '.join(f)}" for d, f in DEFECT_FLAGS.items())
-        + ". Each worker runs OpenCV on one thread; images/s/core is 1 / mean latency with one "
-        "worker (images / wall / workers with more), which overstates a core when the reader "
-        "runs threads of its own: images/CPU s divides by CPU time of all threads instead. "
+        + "; a drawn (cartoon) portrait, which no face detector should take for a face, → "
+        "Portrait. Each worker runs OpenCV on one thread; images/s/core is 1 / mean latency "
+        "with one worker (images / wall / workers with more), which overstates a core when the "
+        "reader runs threads of its own: images/CPU s divides by CPU time of all threads instead. "
         "The peer runs tesseract on one thread (OMP_THREAD_LIMIT=1).",
         "",
     ]

@@ -58,10 +58,11 @@ def _face_source() -> np.ndarray | None:
     return cv2.cvtColor(data.astronaut()[0:330, 110:360], cv2.COLOR_RGB2BGR)
 
 
-def portrait(width: int, height: int, rng: np.random.Generator) -> np.ndarray:
+def portrait(width: int, height: int, rng: np.random.Generator) -> tuple[np.ndarray, bool]:
+    """A holder's portrait and whether it is a photo (else a drawn face)."""
     source = _face_source()
     if source is None or rng.random() < 0.25:
-        return drawn_face(width, height, rng)
+        return drawn_face(width, height, rng), False
     h, w = source.shape[:2]
     dx, dy = rng.integers(-15, 16, 2)
     zoom = rng.uniform(0.85, 1.1)
@@ -75,7 +76,7 @@ def portrait(width: int, height: int, rng: np.random.Generator) -> np.ndarray:
     face = face * rng.uniform(0.8, 1.15, 3) + rng.uniform(-15, 15)
     backdrop = np.array(jitter((225, 225, 230), rng, 20), np.float32)
     face[: height // 12] = 0.6 * face[: height // 12] + 0.4 * backdrop
-    return np.clip(face, 0, 255).astype(np.uint8)
+    return np.clip(face, 0, 255).astype(np.uint8), True
 
 
 def drawn_face(width: int, height: int, rng: np.random.Generator) -> np.ndarray:

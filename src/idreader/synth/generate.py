@@ -87,6 +87,7 @@ def make_sample(plan: Plan, index: int, out: Path) -> dict:
         "mrz": document.mrz,
         "corners": np.round(shot.corners, 2).tolist(),
         "boxes": document.boxes,
+        "portrait": document.portrait,
         "defects": recorded,
     }
 

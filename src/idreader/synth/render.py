@@ -33,6 +33,7 @@ class RenderedDocument:
     fields: dict[str, dict[str, str]]  # name -> {original_value, value}
     mrz: list[str] | None
     bad_check: bool = False
+    portrait: str | None = None  # "photo" or "drawn" (a cartoon no face detector sees)
 
 
 @cache
@@ -190,8 +191,10 @@ def render(
             colour=item.get("colour", "accent"),
             align=item.get("align", "left"),
         )
+    portrait = None
     if template.portrait:
-        face = art.portrait(64 * 3, 64 * 4, rng)
+        face, is_photo = art.portrait(64 * 3, 64 * 4, rng)
+        portrait = "photo" if is_photo else "drawn"
         boxes["Portrait"] = canvas.paste(face, template.portrait)
         if template.ghost_portrait:
             grey = cv2.cvtColor(cv2.cvtColor(face, cv2.COLOR_BGR2GRAY), cv2.COLOR_GRAY2BGR)
@@ -211,7 +214,7 @@ def render(
         boxes["Bar Code"] = draw_barcode(canvas, template, person)
         for name, value in barcode_truth(person).items():
             truth.setdefault(name, value)
-    return RenderedDocument(canvas.pixels(), boxes, truth, mrz, bad_check)
+    return RenderedDocument(canvas.pixels(), boxes, truth, mrz, bad_check, portrait)
 
 
 def draw_field(canvas: Canvas, spec, ctx: dict, person: Identity, boxes: dict, truth: dict) -> None:
