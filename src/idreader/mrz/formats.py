@@ -33,6 +33,7 @@ class MrzFormat:
     document_codes: tuple[str, ...]
     fields: tuple[MrzField, ...]
     composite: Composite | None
+    size: str  # ISO/IEC 7810 size of the page that carries it: ID-1, ID-2 or ID-3
 
     def field(self, key: str) -> MrzField | None:
         return next((f for f in self.fields if f.key == key), None)
@@ -54,7 +55,13 @@ def formats() -> dict[str, MrzFormat]:
             else None
         )
         out[name] = MrzFormat(
-            name, spec["lines"], spec["length"], tuple(spec["document_codes"]), fields, composite
+            name,
+            spec["lines"],
+            spec["length"],
+            tuple(spec["document_codes"]),
+            fields,
+            composite,
+            spec["size"],
         )
     return out
 

@@ -30,6 +30,7 @@ import cv2
 import numpy as np
 
 from idreader.config import QualityThresholds
+from idreader.pipeline.pixels import resize_to_width
 
 # BGR -> orthonormal opponent channels: luma, red-green, yellow-blue (rows).
 OPPONENT = np.array(
@@ -151,10 +152,7 @@ def colour_measures(document: np.ndarray) -> tuple[float, float]:
 
 
 def _shrink(pixels: np.ndarray, width: int) -> np.ndarray:
-    h, w = pixels.shape[:2]
-    if w <= width:
-        return pixels
-    return cv2.resize(pixels, (width, max(1, round(h * width / w))), interpolation=cv2.INTER_AREA)
+    return pixels if pixels.shape[1] <= width else resize_to_width(pixels, width)
 
 
 def _tile_origins(corners: np.ndarray, shape: tuple[int, ...], size: int) -> np.ndarray:

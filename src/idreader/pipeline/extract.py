@@ -117,7 +117,8 @@ def reading(
         words = text.split()
         for size in range(len(words) - 1, 0, -1):
             runs = (" ".join(words[k : k + size]) for k in range(len(words) - size + 1))
-            found = next(((r, *normalise(r)) for r in runs if normalise(r)[1] != ERROR), None)
+            read = ((r, *normalise(r)) for r in runs)
+            found = next((run for run in read if run[2] != ERROR), None)
             if found:
                 text = printed = found[0]
                 value, validity = found[1], found[2]

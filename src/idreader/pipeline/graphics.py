@@ -14,10 +14,10 @@ import numpy as np
 
 from idreader.catalogue import DocumentSpec
 from idreader.fields import find_label
+from idreader.pipeline.pixels import Box, crop_box, resize_to_width
 from idreader.pipeline.portrait import (
     GHOST_PORTRAIT_FIELD,
     PORTRAIT_FIELD,
-    Box,
     Portraits,
     layout_box,
 )
@@ -90,16 +90,6 @@ def crop_graphics(
     return images
 
 
-def crop_box(pixels: np.ndarray, box: Box) -> np.ndarray | None:
-    """The pixels inside a relative box, or None when it holds less than a pixel's width."""
-    h, w = pixels.shape[:2]
-    x0, y0 = max(0, round(box[0] * w)), max(0, round(box[1] * h))
-    x1, y1 = min(w, round(box[2] * w)), min(h, round(box[3] * h))
-    if x1 - x0 < 2 or y1 - y0 < 2:
-        return None
-    return pixels[y0:y1, x0:x1]
-
-
 def signature_box(
     pixels: np.ndarray, items: Sequence[TextItem], spec: DocumentSpec | None
 ) -> Box | None:
@@ -167,12 +157,8 @@ def pixel_rect(box: Box, shape: tuple[int, ...]) -> tuple[slice, slice]:
 def ink_map(pixels: np.ndarray, printed: Sequence[TextItem]) -> np.ndarray:
     """1 where the page, INK_SIDE px wide, has a dark stroke on lighter paper (morphological
     black-hat: thinner than INK_KERNEL, INK_CONTRAST darker); printed lines left out."""
-    h, w = pixels.shape[:2]
-    size = (INK_SIDE, max(1, round(h * INK_SIDE / w)))
     grey = cv2.cvtColor(pixels, cv2.COLOR_BGR2GRAY) if pixels.ndim == 3 else pixels
-    grey = cv2.resize(
-        grey, size, interpolation=cv2.INTER_AREA if w > INK_SIDE else cv2.INTER_LINEAR
-    )
+    grey = resize_to_width(grey, INK_SIDE)
     kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (INK_KERNEL, INK_KERNEL))
     ink = (cv2.morphologyEx(grey, cv2.MORPH_BLACKHAT, kernel) > INK_CONTRAST).astype(np.uint8)
     for item in printed:

@@ -16,9 +16,9 @@ import cv2
 import numpy as np
 
 from idreader.catalogue import DocumentSpec
+from idreader.pipeline.pixels import Box, crop_box
 from idreader.pipeline.types import ERROR, NOT_DONE, OK
 
-Box = tuple[float, float, float, float]  # x0, y0, x1, y1 as shares of the page
 Rect = tuple[int, int, int, int]  # x, y, width, height in pixels (OpenCV's face rectangles)
 
 # graphic-field-types.tsv names
@@ -267,9 +267,9 @@ def portrait_check(pixels: np.ndarray, face: Box | None, spec: DocumentSpec | No
 
 def face_pixels(pixels: np.ndarray, face: Box) -> np.ndarray:
     """The grey pixels of a face box."""
-    h, w = pixels.shape[:2]
-    x0, y0, x1, y1 = round(face[0] * w), round(face[1] * h), round(face[2] * w), round(face[3] * h)
-    crop = pixels[y0:y1, x0:x1]
+    crop = crop_box(pixels, face)
+    if crop is None:
+        return np.zeros((0, 0), np.uint8)
     return cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY) if crop.ndim == 3 else crop
 
 

@@ -11,6 +11,7 @@ import numpy as np
 
 from idreader.config import QualityThresholds
 from idreader.pipeline.copies import CopyScores
+from idreader.pipeline.pixels import resize_to_width
 from idreader.pipeline.types import ERROR, NOT_DONE, OK, Document
 
 GLARES, FOCUS, RESOLUTION, COLORNESS, PERSPECTIVE, BOUNDS, SCREEN_CAPTURE, PORTRAIT = range(8)
@@ -63,11 +64,6 @@ def sharpness(pixels: np.ndarray) -> float:
     edges = np.abs(cv2.Laplacian(grey.astype(np.float32), cv2.CV_32F))
     contrast = float(np.percentile(grey, 95) - np.percentile(grey, 5)) + 1
     return float(np.percentile(edges, 99)) / contrast
-
-
-def resize_to_width(pixels: np.ndarray, width: int) -> np.ndarray:
-    h, w = pixels.shape[:2]
-    return cv2.resize(pixels, (width, max(1, round(width * h / w))), interpolation=cv2.INTER_AREA)
 
 
 def effective_dpi(document: Document) -> float:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from idreader.mrz.formats import formats
+
 ID1_ASPECT = 85.60 / 53.98
 ID3_ASPECT = 125 / 88  # ID-2 (105 x 74) is the same to 0.01
 FORMAT_ASPECTS = {"ID-1": ID1_ASPECT, "ID-2": 105 / 74, "ID-3": ID3_ASPECT}
 FORMAT_WIDTHS_MM = {"ID-1": 85.60, "ID-2": 105.0, "ID-3": 125.0}
-MRZ_FORMAT_SIZES = {"TD1": "ID-1", "TD2": "ID-2", "FRID": "ID-2", "MRVB": "ID-2", "TD3": "ID-3",
-                    "MRVA": "ID-3"}  # fmt: skip
 TIGHT_SCAN = 0.04  # a frame this close (relatively) to a format's proportions is a tight scan
 # proportions after undoing perspective: a portrait photo (35 x 45 mm, 1.29) stays out
 MIN_ASPECT, MAX_ASPECT = 1.33, 1.8
@@ -53,7 +53,7 @@ def frame_aspect(shape: tuple[int, ...]) -> float:
 
 def format_width_mm(size: str | None, mrz_format: str | None = None) -> float:
     """Physical width of the document: of its catalogue size, else its MRZ's, else ID-1's."""
-    size = size or MRZ_FORMAT_SIZES.get(mrz_format or "")
+    size = size or (formats()[mrz_format].size if mrz_format in formats() else None)
     return FORMAT_WIDTHS_MM.get(size or "", FORMAT_WIDTHS_MM["ID-1"])
 
 
