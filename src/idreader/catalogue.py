@@ -69,6 +69,7 @@ class DocumentSpec(_Frozen):
     date_order: Literal["DMY", "MDY", "YMD"] = "DMY"  # order of numeric printed dates
     keywords: tuple[str, ...] = ()  # printed header texts
     fields: tuple[FieldSpec, ...] = ()
+    aamva_iin: str | None = None  # issuer number in its AAMVA PDF417 (US, Canadian licences)
 
     @model_validator(mode="after")
     def _consistent(self) -> DocumentSpec:

@@ -36,6 +36,7 @@ class Sample:
     defects: tuple[Defect, ...] = ()
     tags: tuple[str, ...] = ()
     drawn_portrait: bool = False  # a cartoon face: the Portrait check should fail
+    barcode: bool = False  # it carries a barcode the generator encoded (a licence back)
 
 
 @dataclass
@@ -112,6 +113,7 @@ def load_synthetic(folder: Path) -> Dataset:
                     Defect(d["name"], float(d["strength"])) for d in row.get("defects") or []
                 ),
                 drawn_portrait=row.get("portrait") == "drawn",
+                barcode=bool(row.get("barcode")),
             )
         )
     return Dataset(folder.name, str(folder), "synthetic", samples)

@@ -51,10 +51,14 @@ class Prediction:
     document_description: str = ""
     corners: list[list[float]] | None = None
     flags: dict[str, int] = field(default_factory=lambda: dict.fromkeys(FLAGS, NOT_DONE))
+    barcode_read: bool = False
 
 
-def prediction_from_answer(answer: dict, corners: list[list[float]] | None) -> Prediction:
-    """Extract the prediction from a wire answer (``to_wire`` output) and the located corners."""
+def prediction_from_answer(
+    answer: dict, corners: list[list[float]] | None, barcode_read: bool = False
+) -> Prediction:
+    """Extract the prediction from a wire answer (``to_wire`` output), the located corners
+    and whether a barcode was read (the wire does not say where a value came from)."""
     fields = {
         f["field_name"]: f["value_list"][0]["value"]
         for f in answer.get("card_info", {}).get("field_list", [])
@@ -80,6 +84,7 @@ def prediction_from_answer(answer: dict, corners: list[list[float]] | None) -> P
         document_description=doc_type.get("document_description", ""),
         corners=corners,
         flags=flags,
+        barcode_read=barcode_read,
     )
 
 
@@ -104,6 +109,7 @@ class ImageScore:
     document_description_ok: bool | None = None
     iou: float | None = None
     flags: dict[str, tuple[bool, int]] = field(default_factory=dict)  # (expected, CheckResult)
+    barcode_read: bool | None = None  # None: the sample carries no barcode
 
 
 def score_image(sample: Sample, prediction: Prediction | None, seconds: float | None) -> ImageScore:
@@ -128,6 +134,8 @@ def score_image(sample: Sample, prediction: Prediction | None, seconds: float | 
         score.document_description_ok = p.document_description == sample.document_description
     if sample.corners is not None:
         score.iou = polygon_iou(p.corners, sample.corners)
+    if sample.barcode:
+        score.barcode_read = p.barcode_read
     expected = expected_flags(sample)
     score.flags = {flag: (flag in expected, p.flags[flag]) for flag in FLAGS}
     return score

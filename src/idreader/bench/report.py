@@ -50,6 +50,8 @@ SUMMARY_HEADER = [
     "names exact",
     "dates exact",
     "numbers exact",
+    "barcodes read",
+    "barcode fields exact",
     "corner IoU median",
     "corner IoU mean",
     "p50 ms",
@@ -73,6 +75,8 @@ def summary_cells(s: dict) -> list[str]:
         pct(f.get("names")),
         pct(f.get("dates")),
         pct(f.get("numbers")),
+        pct(s["barcode"]["decoded"]),
+        pct(s["barcode"]["fields_exact_when_decoded"]),
         num(c["iou_median"]),
         num(c["iou_mean"]),
         ms(s["latency_s"]["p50"]),
@@ -165,11 +169,13 @@ def speed_section(ds: dict) -> list[str]:
         ms(s["p95_s"]),
         ms(s["mean_s"]),
         num(s["images_per_s_per_core"], 2),
+        ms(s.get("p50_no_options_s")),
         ms(s["cpu_mean_s"]),
         num(s["images_per_cpu_s"], 2),
         num(s["peak_rss_mb"], 0),
     ]
     header = ["images", "workers", "wall s", "p50 ms", "p95 ms", "mean ms", "images/s/core"]
+    header += ["p50 ms without options"]
     header += ["CPU ms/image", "images/CPU s", "peak RSS MB"]
     out = ["### Speed", "", *table(header, [row])]
     stages = s.get("stage_p50_s") or {}
@@ -291,6 +297,9 @@ def summary_rows(ds: dict) -> dict[str, str]:
         "fields exact": pct(o["fields"]["exact"]),
         "corner IoU median": num(o["corners"]["iou_median"], 2),
         "p50 / p95 ms": f"{ms(sp['p50_s'])} / {ms(sp['p95_s'])}",
+        "p50 ms without options": ms(sp.get("p50_no_options_s")),
+        "barcodes read / fields exact": f"{pct(o['barcode']['decoded'])} / "
+        f"{pct(o['barcode']['fields_exact_when_decoded'])}",
         "images/s/core": num(sp["images_per_s_per_core"], 2),
         "images/CPU s": num(sp["images_per_cpu_s"], 2),
         "peak RSS MB": num(sp["peak_rss_mb"], 0),

@@ -36,6 +36,7 @@ class ImageRun:
     peak_rss_mb: float
     error: str | None = None
     stages: dict[str, float] | None = None  # pipeline stage -> seconds
+    barcode_read: bool = False  # some field was read from a barcode
 
 
 def peak_rss_mb() -> float:
@@ -72,9 +73,11 @@ def read_image(path: str, country: str) -> ImageRun:
         reading = read(data, country, OPTIONS)
         answer = to_wire(success_answer(reading, SEQUENCE_ID))
         seconds, cpu = time.perf_counter() - start, time.process_time() - cpu_start
+        from_barcode = any(f.source == "barcode" for f in reading.fields)
         return ImageRun(
-            answer, reading.corners, seconds, cpu, peak_rss_mb(), stages=dict(reading.timings)
-        )
+            answer, reading.corners, seconds, cpu, peak_rss_mb(), stages=dict(reading.timings),
+            barcode_read=from_barcode,
+        )  # fmt: skip
     except Exception as exc:
         return ImageRun(None, None, None, None, peak_rss_mb(), f"{type(exc).__name__}: {exc}")
 
@@ -101,7 +104,11 @@ def read_all(samples: list[Sample], workers: int, label: str) -> tuple[list[Imag
 
 def score_runs(samples: list[Sample], runs: list[ImageRun]) -> list[ImageScore]:
     return [
-        score_image(s, prediction_from_answer(r.answer, r.corners) if r.answer else None, r.seconds)
+        score_image(
+            s,
+            prediction_from_answer(r.answer, r.corners, r.barcode_read) if r.answer else None,
+            r.seconds,
+        )
         for s, r in zip(samples, runs, strict=True)
     ]
 
@@ -132,6 +139,11 @@ def bench_dataset(dataset: Dataset, workers: int) -> dict:
             peak_rss_mb=max((r.peak_rss_mb for r in runs), default=0),
             cpu_seconds=[r.cpu_seconds for r in runs if r.cpu_seconds is not None],
             stages=[r.stages for r in runs if r.stages],
+            without_options=[
+                r.seconds - r.stages.get("options", 0.0)
+                for r in runs
+                if r.seconds is not None and r.stages
+            ],
         ),
         "failures": summary.failures(r.error for r in runs if r.error),
     }

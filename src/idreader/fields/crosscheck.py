@@ -1,4 +1,5 @@
-"""Visual values against the MRZ: a field whose two readings disagree is not valid."""
+"""Readings of one field from several sources (MRZ, barcode, visual zone) against each other:
+a field whose readings disagree is not valid."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from idreader.mrz.compose import to_mrz_chars
 from idreader.pipeline.types import ERROR, OK, FieldReading
 
 _NUMBER_FIELDS = frozenset({"Document Number", "Personal Number", "Optional Data"})
+TRUSTED = ("mrz", "barcode")  # sources other readings are checked against, most trusted first
 
 
 def _letters(text: str) -> str:
@@ -39,22 +41,45 @@ def values_agree(field_name: str, visual: str, mrz: str) -> bool:
     return re.sub(r"\s+", "", visual.upper()) == re.sub(r"\s+", "", mrz.upper())
 
 
+def comparable(field_name: str) -> bool:
+    """Whether two sources' values of this field can be compared (names, numbers, dates and
+    sex; a height or an address is written too differently from source to source)."""
+    return (
+        field_name in NAME_FIELDS
+        or field_name in _NUMBER_FIELDS
+        or date_kind(field_name) is not None
+        or field_name == "Sex"
+    )
+
+
 def cross_check(fields: list[FieldReading]) -> list[FieldReading]:
-    """``fields`` with validity 0 where a visual and an MRZ reading of the same field
-    disagree: the visual one always, the MRZ one too unless its check digit passed."""
-    mrz = {f.name: f for f in fields if f.source == "mrz"}
+    """``fields`` with validity 0 where a reading disagrees with the field's most trusted
+    one (the MRZ's, else the barcode's): the less trusted reading always, the trusted one
+    too unless a check digit passed it."""
+    reference: dict[str, FieldReading] = {}
+    for source in reversed(TRUSTED):
+        reference |= {f.name: f for f in fields if f.source == source}
     out: list[FieldReading] = []
     clash: set[str] = set()
     for f in fields:
-        other = mrz.get(f.name)
-        if f.source == "visual" and other and not values_agree(f.name, f.value, other.value):
+        other = reference.get(f.name)
+        if (
+            other is not None
+            and TRUSTED.index(other.source) < _trust(f.source)
+            and (other.source == "mrz" or comparable(f.name))
+            and not values_agree(f.name, f.value, other.value)
+        ):
             out.append(replace(f, validity=ERROR))
             clash.add(f.name)
         else:
             out.append(f)
     return [
         replace(f, validity=ERROR)
-        if f.source == "mrz" and f.name in clash and f.validity != OK
+        if f is reference.get(f.name) and f.name in clash and f.validity != OK
         else f
         for f in out
     ]
+
+
+def _trust(source: str) -> int:
+    return TRUSTED.index(source) if source in TRUSTED else len(TRUSTED)

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
+from idreader.barcode.aamva import AamvaRecord, document_description, document_name
 from idreader.catalogue import DocumentSpec, catalogue
 from idreader.countries import alpha3_to_alpha2, icao_code
 from idreader.mrz.read import MrzResult
@@ -285,3 +286,21 @@ def name_from_mrz(mrz: MrzResult | None) -> tuple[str, str]:
         return "", ""
     found = generic(mrz)
     return found.document_name, found.description
+
+
+def by_barcode(record: AamvaRecord, named_by_text: Classification) -> Classification:
+    """A document named by its AAMVA barcode's issuer and document type: the text's choice
+    when it is of that issuer, else the issuer's catalogue entry (its back, which carries
+    the barcode, first), else ``Country - State Driving License``; an issuer not on the
+    list leaves the text's choice."""
+    spec = named_by_text.spec
+    if spec is not None and spec.aamva_iin == record.iin:
+        return named_by_text
+    kind = record.document_type or "DL"
+    description = document_description(kind)
+    own = [s for s in catalogue() if s.aamva_iin == record.iin and s.description == description]
+    if own:
+        return named(max(own, key=lambda s: s.side == "back"), 1.0)
+    if record.jurisdiction is None:
+        return named_by_text
+    return Classification(None, document_name(record.jurisdiction, kind), description, 1.0)

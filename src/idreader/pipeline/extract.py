@@ -35,6 +35,7 @@ class Found:
     name: str
     text: str  # as printed
     spec: FieldSpec | None = None
+    lines: tuple[int, ...] = ()  # the visual zone's lines it was read from
 
 
 def extract_fields(
@@ -48,23 +49,53 @@ def extract_fields(
 ) -> list[FieldReading]:
     """Visual-zone readings of every field found, at most one per field name. ``layout``:
     whether the page is the document, so that the catalogue's boxes apply."""
-    hint = (spec.country if spec and spec.country else country) or None
-    languages = spec.languages if spec else ()
+    hint, languages, order = _context(spec, country)
+    found: dict[str, FieldReading] = {}
+    for f in candidates(items, spec, country, mrz_fields, layout=layout):
+        if f.name not in found and f.name not in IMAGE_FIELDS:  # its first plausible reading
+            field = reading(f, order, languages, hint, today)
+            if plausible(field):
+                found[f.name] = field
+    return list(found.values())
+
+
+def value_lines(
+    items: Sequence[TextItem],
+    spec: DocumentSpec | None,
+    country: str | None,
+    mrz_fields: Sequence[FieldReading],
+    *,
+    layout: bool = True,
+) -> set[int]:
+    """The visual zone's lines some field's value may be read from."""
+    found = candidates(items, spec, country, mrz_fields, layout=layout)
+    return {line for f in found if f.name not in IMAGE_FIELDS for line in f.lines}
+
+
+def candidates(
+    items: Sequence[TextItem],
+    spec: DocumentSpec | None,
+    country: str | None,
+    mrz_fields: Sequence[FieldReading],
+    *,
+    layout: bool,
+) -> list[Found]:
+    """Every reading a field may take, the most trusted way first: by the catalogue's
+    layout, by label, by the MRZ's values."""
+    hint, languages, order = _context(spec, country)
     wanted = {f.name for f in spec.fields} if spec and spec.fields else None
-    order = spec.date_order if spec else "DMY"
-    candidates = [
+    return [
         *by_layout(items, spec if layout else None, hint),
         *(f for f in with_dates(by_label(items, hint, languages))
           if wanted is None or f.name in wanted),
         *by_mrz(items, mrz_fields, order, languages),
     ]  # fmt: skip
-    found: dict[str, FieldReading] = {}
-    for f in candidates:  # the first plausible reading of each field
-        if f.name not in found and f.name not in IMAGE_FIELDS:
-            field = reading(f, order, languages, hint, today)
-            if plausible(field):
-                found[f.name] = field
-    return list(found.values())
+
+
+def _context(spec: DocumentSpec | None, country: str | None) -> tuple[str | None, tuple, str]:
+    """The country hint, languages and date order a document's fields are read with."""
+    hint = (spec.country if spec and spec.country else country) or None
+    return hint, tuple(spec.languages) if spec else (), spec.date_order if spec else "DMY"
 
 
 def with_dates(found: Iterable[Found]) -> Iterable[Found]:
@@ -73,8 +104,8 @@ def with_dates(found: Iterable[Found]) -> Iterable[Found]:
     for f in found:
         split = TRAILING_DATE.match(f.text) if f.name in PLACE_DATES else None
         if split:
-            yield Found(f.name, split["place"], f.spec)
-            yield Found(PLACE_DATES[f.name], split["date"])
+            yield Found(f.name, split["place"], f.spec, f.lines)
+            yield Found(PLACE_DATES[f.name], split["date"], lines=f.lines)
         else:
             yield f
 
@@ -136,14 +167,15 @@ def by_layout(items: Sequence[TextItem], spec: DocumentSpec | None, country: str
     for field in spec.fields:
         if field.box is None:
             continue
-        parts = []
+        parts, lines = [], []
         for item in items:
             text = text_in(item, field.box)
             text = without_label(text, field, country, spec.languages) if text else ""
             if text:
                 parts.append(text)
+                lines.append(item.line)
         if parts:
-            yield Found(field.name, " ".join(parts), field)
+            yield Found(field.name, " ".join(parts), field, tuple(lines))
 
 
 def text_in(item: TextItem, box: tuple[float, float, float, float]) -> str:
@@ -203,11 +235,11 @@ def by_label(items: Sequence[TextItem], country: str | None, languages: Sequence
             if match.start > 0:
                 continue
             if strip_separators(match.value):
-                yield Found(match.field, strip_separators(match.value))
+                yield Found(match.field, strip_separators(match.value), lines=(item.line,))
                 continue
             value = value_near(item, values)
             if value is not None and strip_separators(value.text):
-                yield Found(match.field, strip_separators(value.text))
+                yield Found(match.field, strip_separators(value.text), lines=(value.line,))
 
 
 def value_near(label: TextItem, candidates: Iterable[TextItem]) -> TextItem | None:
@@ -239,7 +271,7 @@ def by_mrz(
             continue
         for item in items:
             if printed_as(field, item.text, order, languages):
-                yield Found(field.name, item.text)
+                yield Found(field.name, item.text, lines=(item.line,))
                 break
 
 

@@ -13,11 +13,12 @@ from idreader.mrz.read import DETECT_SIDE, MrzResult, read_mrz
 from idreader.ocr.detect import TextBox, detect_text
 from idreader.ocr.models import TINY_DETECTOR
 from idreader.ocr.models import warm_up as load_models
-from idreader.pipeline.classify import classify
+from idreader.pipeline.barcodes import read_barcodes
+from idreader.pipeline.classify import Classification, by_barcode, classify
 from idreader.pipeline.copies import measure_copies
 from idreader.pipeline.decide import decide
 from idreader.pipeline.decode import DecodedImage, decode_image
-from idreader.pipeline.extract import extract_fields
+from idreader.pipeline.extract import extract_fields, value_lines
 from idreader.pipeline.forgery import detect_forgery
 from idreader.pipeline.graphics import crop_graphics
 from idreader.pipeline.locate import (
@@ -36,8 +37,15 @@ from idreader.pipeline.orient import (
 )
 from idreader.pipeline.portrait import find_portraits
 from idreader.pipeline.quality import PORTRAIT, check_quality
-from idreader.pipeline.types import NOT_DONE, Deadline, Document, Options, Reading
-from idreader.pipeline.visual import TextItem, read_text
+from idreader.pipeline.types import (
+    NOT_DONE,
+    Deadline,
+    Document,
+    FieldReading,
+    Options,
+    Reading,
+)
+from idreader.pipeline.visual import TextItem, VisualZone, read_zone
 
 
 def warm_up() -> None:
@@ -85,23 +93,32 @@ def read(
         mrz = read_mrz(image.pixels, text_boxes)
         from_mrz = mrz_fields(mrz, today) if mrz else []
     with lap("visual"):
-        upright, items = read_visual_zone(document, text_boxes, mrz)
+        upright, zone = read_visual_zone(document, text_boxes, mrz)
+    tight_scan = not document.edges_found and frame_is_document(image.pixels.shape)
+    # a tight scan's proportions are the document's (a warped photo's only roughly)
+    aspect = frame_aspect(image.pixels.shape) if tight_scan else None
+    layout = document.edges_found or tight_scan  # the page is the document
     with lap("fields"):
-        tight_scan = not document.edges_found and frame_is_document(image.pixels.shape)
-        # a tight scan's proportions are the document's (a warped photo's only roughly)
-        aspect = frame_aspect(image.pixels.shape) if tight_scan else None
-        named = classify(mrz, [item.text for item in items], country, aspect)
+        named = classify(mrz, zone.texts(), country, aspect)
+    with lap("barcode"):
+        thorough = named.spec.aamva_iin is not None if named.spec else mrz is None
+        frame = image.pixels if document.edges_found else None  # else the page is the frame
+        barcode = read_barcodes(upright.pixels, frame, thorough=thorough, deadline=lap.deadline)
+        named = by_barcode(barcode.aamva, named) if barcode.aamva else named
+    named, items = read_doubted(zone, named, mrz, from_mrz, country, aspect, layout, lap)
+    with lap("fields"):
         size = named.spec.size if named.spec else None  # for the resolution check's dpi
         document.width_mm = format_width_mm(size, mrz.format if mrz else None)
-        layout = document.edges_found or tight_scan  # the page is the document
         visual = extract_fields(items, named.spec, country, from_mrz, today, layout=layout)
-        fields = cross_check([*from_mrz, *visual])
+        fields = cross_check([*from_mrz, *barcode.fields, *visual])
         result, status = decide(
             fields,
             named=bool(named.document_name),
             mrz=mrz_status(mrz),
             mrz_expected=named.spec is not None and named.spec.mrz is not None,
-            document_seen=document.edges_found or mrz is not None or bool(named.document_name),
+            document_seen=document.edges_found
+            or mrz is not None
+            or bool(named.document_name or barcode.symbols),
             today=today,
         )
     reading = Reading(
@@ -135,9 +152,32 @@ def read(
     return reading
 
 
+def read_doubted(
+    zone: VisualZone,
+    named: Classification,
+    mrz: MrzResult | None,
+    from_mrz: list[FieldReading],
+    country: str,
+    aspect: float | None,
+    layout: bool,
+    lap: Laps,
+) -> tuple[Classification, list[TextItem]]:
+    """The finer recogniser reads again the lines the fast one doubted: all of them (the
+    least sure first) when nothing named the document, which is then named anew; and
+    those that may hold a field's value. The document's name and its text lines."""
+    if not named.document_name:
+        with lap("visual"):
+            zone.read_again(zone.lines)
+        with lap("fields"):
+            named = classify(mrz, zone.texts(), country, aspect)
+    with lap("visual"):
+        zone.read_again(value_lines(zone.items(), named.spec, country, from_mrz, layout=layout))
+        return named, zone.items()
+
+
 def read_visual_zone(
     document: Document, text_boxes: list[TextBox], mrz: MrzResult | None
-) -> tuple[Document, list[TextItem]]:
+) -> tuple[Document, VisualZone]:
     """The upright document and its text lines (the MRZ's left out: read already).
     ``text_boxes`` were detected on the whole frame, which is the document unless its edges
     were found; then its text is detected anew."""
@@ -148,4 +188,4 @@ def read_visual_zone(
         boxes = outside(boxes, mrz_quad(document, mrz))
     turns = turns_from_mrz(document, mrz) if mrz else turns_from_text(document.pixels, boxes)
     upright = turn(document, turns)
-    return upright, read_text(upright.pixels, turn_boxes(boxes, turns, document.pixels.shape))
+    return upright, read_zone(upright.pixels, turn_boxes(boxes, turns, document.pixels.shape))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -31,6 +31,7 @@ class TextItem:
     box: tuple[float, float, float, float]  # x0, y0, x1, y1 as shares of width and height
     confidence: float
     char_x: tuple[float, ...] = ()  # each character's centre, as a share of the page width
+    line: int = -1  # which of its zone's lines it is
 
     def part(self, x0: float, x1: float) -> str:
         """The characters standing between x0 and x1 (shares of the page width)."""
@@ -62,11 +63,46 @@ def horizontal_corners(box: TextBox) -> np.ndarray | None:
     return corners
 
 
-def read_text(
-    document: np.ndarray, boxes: list[TextBox] | None = None, model: Model = TINY_RECOGNISER
-) -> list[TextItem]:
-    """All horizontal text lines of an upright document image, top to bottom; ``boxes``
-    are its text lines when already detected."""
+@dataclass
+class VisualZone:
+    """The text lines of an upright page, read by the fast recogniser; the finer one reads
+    again, on demand, the lines the fast one doubted."""
+
+    strips: list[np.ndarray]
+    quads: list[np.ndarray]
+    lines: dict[int, TextLine]
+    shape: tuple[int, int]  # the page's height and width
+    reread: set[int] = field(default_factory=set)
+
+    def items(self) -> list[TextItem]:
+        """The lines with text, top to bottom."""
+        h, w = self.shape
+        items = [item_of(self.lines[i], q, w, h, i) for i, q in enumerate(self.quads)]
+        items = [it for it in items if it.text]
+        return sorted(items, key=lambda it: (round(it.box[1], 2), it.box[0]))
+
+    def texts(self) -> list[str]:
+        return [item.text for item in self.items()]
+
+    def read_again(self, which: Iterable[int], limit: int = MAX_REREAD) -> bool:
+        """Read the unsure ones of these lines again with the finer recogniser, the least
+        sure first, at most ``limit`` of them; whether any text changed."""
+        unsure = sorted(
+            (self.lines[i].confidence, i)
+            for i in set(which) - self.reread
+            if self.lines[i].confidence < SURE_LINE
+        )
+        chosen = [i for _, i in unsure[:limit]]
+        self.reread.update(chosen)
+        again = recognise_all(self.strips, chosen, RECOGNISER)
+        changed = any(again[i].text != self.lines[i].text for i in chosen)
+        self.lines |= again
+        return changed
+
+
+def read_zone(document: np.ndarray, boxes: list[TextBox] | None = None) -> VisualZone:
+    """Every horizontal text line of an upright document image, read by the fast
+    recogniser; ``boxes`` are its text lines when already detected."""
     h, w = document.shape[:2]
     quads = []
     if boxes is None:
@@ -76,12 +112,16 @@ def read_text(
         if corners is not None and box.thickness >= MIN_HEIGHT_SHARE * h:
             quads.append(corners)
     strips = [crop_line(document, q) for q in quads]
-    lines = recognise_all(strips, range(len(strips)), model)
-    if model == TINY_RECOGNISER:  # the finer recogniser reads again what the fast one doubts
-        unsure = sorted((ln.confidence, i) for i, ln in lines.items() if ln.confidence < SURE_LINE)
-        lines |= recognise_all(strips, [i for _, i in unsure[:MAX_REREAD]], RECOGNISER)
-    items = [item_of(lines[i], quad, w, h) for i, quad in enumerate(quads)]
-    return sorted((it for it in items if it.text), key=lambda it: (round(it.box[1], 2), it.box[0]))
+    lines = recognise_all(strips, range(len(strips)), TINY_RECOGNISER)
+    return VisualZone(strips, quads, lines, (h, w))
+
+
+def read_text(document: np.ndarray, boxes: list[TextBox] | None = None) -> list[TextItem]:
+    """All horizontal text lines of an upright document image, top to bottom, the least
+    sure of them read again by the finer recogniser."""
+    zone = read_zone(document, boxes)
+    zone.read_again(zone.lines)
+    return zone.items()
 
 
 def recognise_all(
@@ -97,7 +137,7 @@ def recognise_all(
     return lines
 
 
-def item_of(line: TextLine, quad: np.ndarray, w: int, h: int) -> TextItem:
+def item_of(line: TextLine, quad: np.ndarray, w: int, h: int, index: int = -1) -> TextItem:
     """A recognised line on the page: its text, box and where each character stands."""
     glyphs = line.glyphs
     chars = [unicodedata.normalize("NFKC", g.char) for g in glyphs]  # full-width ':' -> ':'
@@ -112,4 +152,4 @@ def item_of(line: TextLine, quad: np.ndarray, w: int, h: int) -> TextItem:
     x0, y0 = quad.min(axis=0)
     x1, y1 = quad.max(axis=0)
     box = (float(x0 / w), float(y0 / h), float(x1 / w), float(y1 / h))
-    return TextItem(text[start:end], box, line.confidence, tuple(map(float, x)))
+    return TextItem(text[start:end], box, line.confidence, tuple(map(float, x)), index)

@@ -81,7 +81,7 @@ def make_sample(plan: Plan, index: int, out: Path) -> dict:
         "image": name,
         "template": template.id,
         "country": template.country,
-        "document_name": template.document_name,
+        "document_name": document.document_name or template.document_name,
         "document_description": template.document_description,
         "fields": document.fields,
         "mrz": document.mrz,
@@ -89,6 +89,7 @@ def make_sample(plan: Plan, index: int, out: Path) -> dict:
         "boxes": document.boxes,
         "portrait": document.portrait,
         "defects": recorded,
+        **({"barcode": document.barcode} if document.barcode else {}),
     }
 
 

@@ -17,7 +17,7 @@ from PIL import Image, ImageDraw
 from idreader.mrz.compose import compose, to_mrz_chars
 from idreader.mrz.formats import get_format
 from idreader.synth import art, fonts
-from idreader.synth.aamva import aamva_payload
+from idreader.synth.aamva import DEFAULT_CARD, Card, aamva_truth, draw_licence, encode
 from idreader.synth.identity import Identity
 from idreader.synth.templates import Template
 
@@ -34,6 +34,8 @@ class RenderedDocument:
     mrz: list[str] | None
     bad_check: bool = False
     portrait: str | None = None  # "photo" or "drawn" (a cartoon no face detector sees)
+    document_name: str | None = None  # when not the template's (a licence back's jurisdiction)
+    barcode: dict | None = None  # a licence back's IIN, jurisdiction and AAMVA version
 
 
 @cache
@@ -178,6 +180,11 @@ class Canvas:
 def render(
     template: Template, person: Identity, rng: np.random.Generator, *, bad_check: bool = False
 ) -> RenderedDocument:
+    licence = None
+    if template.barcode:
+        # Drawn from a stream of its own: the template's random draws stay as they were.
+        licence = draw_licence(template.barcode, person, rng.spawn(1)[0])
+        person = licence.person
     canvas = Canvas(template, rng)
     ctx = context(template, person)
     boxes: dict[str, list[int]] = {}
@@ -210,11 +217,21 @@ def render(
             mrz = corrupt_check_digit(template.mrz["format"], mrz, rng)
         boxes["MRZ Strings"] = draw_mrz(canvas, mrz, rng)
         truth.update(mrz_truth(template))
-    if template.barcode:
-        boxes["Bar Code"] = draw_barcode(canvas, template, person)
-        for name, value in barcode_truth(person).items():
+    if licence is not None:
+        payload = encode(person, licence.card)
+        boxes["Bar Code"] = draw_barcode(canvas, template.barcode["box"], payload)
+        for name, value in barcode_truth(person, licence.card).items():
             truth.setdefault(name, value)
-    return RenderedDocument(canvas.pixels(), boxes, truth, mrz, bad_check, portrait)
+    return RenderedDocument(
+        canvas.pixels(),
+        boxes,
+        truth,
+        mrz,
+        bad_check,
+        portrait,
+        document_name=licence.document_name if licence else None,
+        barcode=licence.record() if licence else None,
+    )
 
 
 def draw_field(canvas: Canvas, spec, ctx: dict, person: Identity, boxes: dict, truth: dict) -> None:
@@ -297,40 +314,16 @@ def draw_mrz(canvas: Canvas, lines: list[str], rng: np.random.Generator) -> list
     return [round(v) for v in box]
 
 
-def barcode_truth(person: Identity) -> dict[str, dict[str, str]]:
-    """Fields an AAMVA barcode carries, as encoded (dates MMDDCCYY in the US)."""
-    given = person.given_names.upper().split()
-
-    def date(day: dt.date) -> dict[str, str]:
-        return {"original_value": f"{day:%m%d%Y}", "value": day.isoformat()}
-
-    def same(text: str) -> dict[str, str]:
-        return {"original_value": text, "value": text}
-
-    return {
-        "Surname": same(person.surname.upper()),
-        "Given Names": same(" ".join(given)),
-        "Date of Birth": date(person.birth_date),
-        "Date of Expiry": date(person.expiry_date),
-        "Date of Issue": date(person.issue_date),
-        "Document Number": same(person.document_number),
-        "Sex": {"original_value": "1" if person.sex == "M" else "2", "value": person.sex},
-    }
+def barcode_truth(person: Identity, card: Card = DEFAULT_CARD) -> dict[str, dict[str, str]]:
+    """Fields an AAMVA barcode carries, as encoded and as the reader normalises them."""
+    return aamva_truth(person, card)
 
 
-def draw_barcode(canvas: Canvas, template: Template, person: Identity) -> list[int]:
-    spec = template.barcode
-    payload = aamva_payload(
-        person,
-        iin=spec["iin"],
-        jurisdiction=spec["jurisdiction"],
-        city=spec.get("city", "SACRAMENTO"),
-        postal_code=spec.get("postal_code", "958230000"),
-    )
+def draw_barcode(canvas: Canvas, rel_box, payload: str) -> list[int]:
     code = zxingcpp.create_barcode(payload, zxingcpp.BarcodeFormat.PDF417)
     symbol = np.asarray(code.to_image(scale=3))
     bgr = cv2.cvtColor(symbol, cv2.COLOR_GRAY2BGR)
-    x0, y0, x1, y1 = canvas.box(spec["box"])
+    x0, y0, x1, y1 = canvas.box(rel_box)
     # Fit the box, keeping the symbol's aspect (a long payload makes a taller symbol).
     scale = min((x1 - x0) / symbol.shape[1], (y1 - y0) / symbol.shape[0])
     w, h = round(symbol.shape[1] * scale), round(symbol.shape[0] * scale)

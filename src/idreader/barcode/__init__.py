@@ -1,0 +1,1 @@
+"""Barcode stage: find and decode PDF417 and QR symbols, parse public QR payloads."""
