@@ -60,7 +60,10 @@ bench: setup bench-env
 	  $(BIN)/idreader synth --n 200 --seed 1 --out bench/out/synth-clean --defects none --workers 2
 	test -f bench/out/synth-defects/truth.jsonl || \
 	  $(BIN)/idreader synth --n 300 --seed 2 --out bench/out/synth-defects --workers 2
-	$(BIN)/idreader bench bench/out/synth-clean bench/out/synth-defects $(REAL_DEV) --name $(NAME) --workers $(WORKERS)
+	test -f bench/out/synth-licences/truth.jsonl || \
+	  $(BIN)/idreader synth --n 150 --seed 3 --kinds dl_back_pdf417 --out bench/out/synth-licences --workers 2
+	$(BIN)/idreader bench bench/out/synth-clean bench/out/synth-defects bench/out/synth-licences \
+	  $(REAL_DEV) --name $(NAME) --workers $(WORKERS)
 
 # Retrain the MRZ line recogniser (src/idreader/ocr/data/mrz_ocrb.onnx) from generated strips.
 # Needs torch, which never enters idreader's own venv.
