@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pytest
 import zxingcpp
@@ -17,9 +18,11 @@ from idreader.fields.crosscheck import cross_check
 from idreader.pipeline import read
 from idreader.pipeline.barcodes import OTHER, BarcodeReading, qr_payload, read_barcodes
 from idreader.pipeline.classify import UNKNOWN, by_barcode, named
-from idreader.pipeline.types import ERROR, OK, Deadline, FieldReading
+from idreader.pipeline.sides import other_side
+from idreader.pipeline.types import ERROR, OK, Deadline, Document, FieldReading
 from idreader.synth.aamva import aamva_payload
 from idreader.synth.generate import Plan, identity_for, make_sample
+from idreader.synth.render import render
 from idreader.synth.templates import load_templates
 
 BACK = "us_ca_dl_back_pdf417"
@@ -37,9 +40,10 @@ def _spec(entry_id: str):
 
 
 def test_an_issuer_without_an_entry_is_named_from_the_iin() -> None:
-    record = parse_aamva(_payload())
+    record = parse_aamva(_payload("636001", "NY"))
+    assert not [s for s in catalogue() if s.aamva_iin == "636001"]
     got = by_barcode(record, UNKNOWN)
-    assert got.document_name == "USA - Texas Driving License"
+    assert got.document_name == "USA - New York Driving License"
     assert got.description == "Driving License"
 
 
@@ -149,3 +153,42 @@ def test_expiry_of_a_licence_comes_from_its_barcode(backs) -> None:
     reading = read(data, "US")
     expected = OK if expiry >= dt.date.today() else ERROR
     assert reading.status.expiry == expected
+
+
+def test_both_sides_in_one_photo_are_checked_against_each_other() -> None:
+    templates = load_templates()
+    person = identity_for(templates["us_ca_dl_front"], np.random.default_rng(5))
+    front = render(templates["us_ca_dl_front"], person, np.random.default_rng(1))
+    back = next(
+        b
+        for k in range(2, 60)
+        if (b := render(templates[BACK], person, np.random.default_rng(k))).barcode["iin"]
+        == "636014"
+    )
+    h, w = front.pixels.shape[:2]
+    photo = np.full((h + 200, 2 * w + 300, 3), 90, np.uint8)
+    photo[100 : 100 + h, 100 : 100 + w] = front.pixels
+    photo[100 : 100 + h, 200 + w : 200 + 2 * w] = cv2.resize(back.pixels, (w, h))
+    reading = read(cv2.imencode(".jpg", photo)[1].tobytes(), "US")
+    assert reading.document_name == "USA - California Driving License (2018)"
+    got = {(f.name, f.source): f for f in reading.fields}
+    birth = person.birth_date.isoformat()
+    assert got[("Date of Birth", "barcode")].value == birth
+    assert got[("Date of Birth", "visual")].value == birth  # read on the front
+    assert got[("Date of Birth", "visual")].validity == OK
+
+
+def test_the_other_card_must_be_a_front_of_the_same_issuer() -> None:
+    templates = load_templates()
+    person = identity_for(templates["us_tx_dl_front"], np.random.default_rng(5))
+    card = render(templates["us_tx_dl_front"], person, np.random.default_rng(1)).pixels
+    h, w = card.shape[:2]
+    photo = np.full((h + 200, 2 * w + 300, 3), 90, np.uint8)
+    photo[100 : 100 + h, 100 : 100 + w] = card
+    x0, x1 = 200 + w, 200 + 2 * w  # where the back would be: an empty table
+    first = Document(np.float32([[x0, 100], [x1, 100], [x1, 100 + h], [x0, 100 + h]]),
+                     photo[100 : 100 + h, x0:x1], True)  # fmt: skip
+    today = dt.date(2026, 12, 2)
+    assert other_side(photo, first, "636014", "US", today) == []  # California's back
+    texas = {f.name: f.value for f in other_side(photo, first, "636015", "US", today)}
+    assert texas["Date of Birth"] == person.birth_date.isoformat()

@@ -10,7 +10,7 @@ from idreader.config import Settings, get_settings
 from idreader.fields import cross_check, find_labels, parse_date
 from idreader.mrz.fields import mrz_fields, mrz_status
 from idreader.mrz.read import DETECT_SIDE, MrzResult, read_mrz
-from idreader.ocr.detect import TextBox, detect_text
+from idreader.ocr.detect import detect_text
 from idreader.ocr.models import TINY_DETECTOR
 from idreader.ocr.models import warm_up as load_models
 from idreader.pipeline.barcodes import read_barcodes
@@ -27,25 +27,17 @@ from idreader.pipeline.locate import (
     frame_is_document,
     locate_document,
 )
-from idreader.pipeline.orient import (
-    mrz_quad,
-    outside,
-    turn,
-    turn_boxes,
-    turns_from_mrz,
-    turns_from_text,
-)
 from idreader.pipeline.portrait import find_portraits
 from idreader.pipeline.quality import PORTRAIT, check_quality
+from idreader.pipeline.sides import other_side
 from idreader.pipeline.types import (
     NOT_DONE,
     Deadline,
-    Document,
     FieldReading,
     Options,
     Reading,
 )
-from idreader.pipeline.visual import TextItem, VisualZone, read_zone
+from idreader.pipeline.visual import TextItem, VisualZone, read_page
 
 
 def warm_up() -> None:
@@ -93,7 +85,7 @@ def read(
         mrz = read_mrz(image.pixels, text_boxes)
         from_mrz = mrz_fields(mrz, today) if mrz else []
     with lap("visual"):
-        upright, zone = read_visual_zone(document, text_boxes, mrz)
+        upright, zone = read_page(document, text_boxes, mrz)
     tight_scan = not document.edges_found and frame_is_document(image.pixels.shape)
     # a tight scan's proportions are the document's (a warped photo's only roughly)
     aspect = frame_aspect(image.pixels.shape) if tight_scan else None
@@ -110,6 +102,8 @@ def read(
         size = named.spec.size if named.spec else None  # for the resolution check's dpi
         document.width_mm = format_width_mm(size, mrz.format if mrz else None)
         visual = extract_fields(items, named.spec, country, from_mrz, today, layout=layout)
+        if barcode.aamva and named.spec and named.spec.side == "back" and document.edges_found:
+            visual += other_side(image.pixels, document, barcode.aamva.iin, country, today)
         fields = cross_check([*from_mrz, *barcode.fields, *visual])
         result, status = decide(
             fields,
@@ -173,19 +167,3 @@ def read_doubted(
     with lap("visual"):
         zone.read_again(value_lines(zone.items(), named.spec, country, from_mrz, layout=layout))
         return named, zone.items()
-
-
-def read_visual_zone(
-    document: Document, text_boxes: list[TextBox], mrz: MrzResult | None
-) -> tuple[Document, VisualZone]:
-    """The upright document and its text lines (the MRZ's left out: read already).
-    ``text_boxes`` were detected on the whole frame, which is the document unless its edges
-    were found; then its text is detected anew."""
-    boxes = text_boxes
-    if document.edges_found:
-        boxes = detect_text(document.pixels, DETECT_SIDE, TINY_DETECTOR)
-    if mrz is not None:
-        boxes = outside(boxes, mrz_quad(document, mrz))
-    turns = turns_from_mrz(document, mrz) if mrz else turns_from_text(document.pixels, boxes)
-    upright = turn(document, turns)
-    return upright, read_zone(upright.pixels, turn_boxes(boxes, turns, document.pixels.shape))

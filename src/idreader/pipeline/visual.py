@@ -10,10 +10,19 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from idreader.mrz.read import reading_corners
+from idreader.mrz.read import MrzResult, reading_corners
 from idreader.ocr.detect import TextBox, detect_text
 from idreader.ocr.models import RECOGNISER, TINY_DETECTOR, TINY_RECOGNISER, Model
 from idreader.ocr.recognise import TextLine, crop_line, recognise
+from idreader.pipeline.orient import (
+    mrz_quad,
+    outside,
+    turn,
+    turn_boxes,
+    turns_from_mrz,
+    turns_from_text,
+)
+from idreader.pipeline.types import Document
 
 DETECT_SIDE = 640  # the MRZ's: one detection serves both when the frame is the document
 MAX_TILT = 15.0  # degrees; the document is upright, so text lines are about horizontal
@@ -153,3 +162,19 @@ def item_of(line: TextLine, quad: np.ndarray, w: int, h: int, index: int = -1) -
     x1, y1 = quad.max(axis=0)
     box = (float(x0 / w), float(y0 / h), float(x1 / w), float(y1 / h))
     return TextItem(text[start:end], box, line.confidence, tuple(map(float, x)), index)
+
+
+def read_page(
+    document: Document, text_boxes: list[TextBox], mrz: MrzResult | None
+) -> tuple[Document, VisualZone]:
+    """The upright document and its text lines (the MRZ's left out: read already).
+    ``text_boxes`` were detected on the whole frame, which is the document unless its edges
+    were found; then its text is detected anew."""
+    boxes = text_boxes
+    if document.edges_found:
+        boxes = detect_text(document.pixels, DETECT_SIDE, TINY_DETECTOR)
+    if mrz is not None:
+        boxes = outside(boxes, mrz_quad(document, mrz))
+    turns = turns_from_mrz(document, mrz) if mrz else turns_from_text(document.pixels, boxes)
+    upright = turn(document, turns)
+    return upright, read_zone(upright.pixels, turn_boxes(boxes, turns, document.pixels.shape))
