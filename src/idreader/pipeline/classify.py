@@ -64,10 +64,14 @@ def phrases() -> dict[str, tuple[tuple[Phrase, ...], tuple[Phrase, ...]]]:
     """Entry id -> (keywords, labels) as phrases; a phrase printed on several documents (by
     name) weighs less on each. One-letter words are dropped."""
     specs = [s for s in catalogue() if not s.generic]
+
+    def long_words(text: str) -> tuple[str, ...]:  # "DRIVER'S LICENSE" is "DRIVER LICENSE"
+        return tuple(w for w in words_of(text) if len(w) > 1)
+
     texts = {
         s.id: (
-            dict.fromkeys(words_of(k) for k in s.keywords),
-            dict.fromkeys(words_of(label) for f in s.fields for label in f.labels),
+            dict.fromkeys(long_words(k) for k in s.keywords),
+            dict.fromkeys(long_words(label) for f in s.fields for label in f.labels),
         )
         for s in specs
     }
@@ -77,10 +81,7 @@ def phrases() -> dict[str, tuple[tuple[Phrase, ...], tuple[Phrase, ...]]]:
             owners.setdefault(words, set()).add(s.document_name())
 
     def weigh(group: dict[tuple[str, ...], None]) -> tuple[Phrase, ...]:
-        kept = ((ws, tuple(w for w in ws if len(w) > 1)) for ws in group)
-        return tuple(
-            Phrase(long, sum(map(len, long)) / len(owners[ws])) for ws, long in kept if long
-        )
+        return tuple(Phrase(ws, sum(map(len, ws)) / len(owners[ws])) for ws in group if ws)
 
     return {s.id: (weigh(texts[s.id][0]), weigh(texts[s.id][1])) for s in specs}
 
