@@ -70,6 +70,7 @@ class DocumentSpec(_Frozen):
     keywords: tuple[str, ...] = ()  # printed header texts
     fields: tuple[FieldSpec, ...] = ()
     aamva_iin: str | None = None  # issuer number in its AAMVA PDF417 (US, Canadian licences)
+    barcodes: tuple[Literal["pdf417", "qr"], ...] = ()  # the barcodes this side carries
 
     @model_validator(mode="after")
     def _consistent(self) -> DocumentSpec:

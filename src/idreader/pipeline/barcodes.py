@@ -41,12 +41,12 @@ NO_BARCODE = BarcodeReading()
 def read_barcodes(
     page: np.ndarray, frame: np.ndarray | None, *, thorough: bool, deadline: Deadline
 ) -> BarcodeReading:
-    """The barcodes of the rectified ``page``; ``thorough``: the document is expected to carry
-    one, so it is searched for hard, on the whole ``frame`` too when the page shows none
-    (a page cut too tight may have lost the symbol's start pattern)."""
+    """The barcodes of the rectified ``page``, else of the whole ``frame`` (a page cut too
+    tight may have lost the symbol's start pattern; the other side of a card may lie
+    beside it); ``thorough``: one is expected, so it is searched for hard."""
     symbols = find_barcodes(page, deadline=deadline, thorough=thorough)
-    if not symbols and thorough and frame is not None:
-        symbols = find_barcodes(frame, deadline=deadline, thorough=True)
+    if not symbols and frame is not None:
+        symbols = find_barcodes(frame, deadline=deadline, thorough=thorough)
     if not symbols:
         return NO_BARCODE
     aamva = next((r for s in symbols if s.format == "pdf417" if (r := parse_aamva(s.text))), None)

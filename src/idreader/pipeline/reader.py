@@ -93,8 +93,11 @@ def read(
     with lap("fields"):
         named = classify(mrz, zone.texts(), country, aspect)
     with lap("barcode"):
-        thorough = named.spec.aamva_iin is not None if named.spec else mrz is None
-        frame = image.pixels if document.edges_found else None  # else the page is the frame
+        # searched hard where the catalogue says this side carries one, or on an unknown
+        # page without MRZ; a licence front's back may lie beside it in the photo
+        thorough = bool(named.spec.barcodes) if named.spec else mrz is None
+        beside = thorough or bool(named.spec and named.spec.aamva_iin)
+        frame = image.pixels if document.edges_found and beside else None
         barcode = read_barcodes(upright.pixels, frame, thorough=thorough, deadline=lap.deadline)
         named = by_barcode(barcode.aamva, named) if barcode.aamva else named
     named, items = read_doubted(zone, named, mrz, from_mrz, country, aspect, layout, lap)
