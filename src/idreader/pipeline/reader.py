@@ -5,6 +5,9 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+
+import numpy as np
 
 from idreader.config import Settings, get_settings
 from idreader.fields import cross_check, find_labels, parse_date
@@ -13,7 +16,7 @@ from idreader.mrz.read import DETECT_SIDE, MrzResult, read_mrz
 from idreader.ocr.detect import detect_text
 from idreader.ocr.models import TINY_DETECTOR
 from idreader.ocr.models import warm_up as load_models
-from idreader.pipeline.barcodes import read_barcodes
+from idreader.pipeline.barcodes import BarcodeReading, read_barcodes
 from idreader.pipeline.classify import Classification, by_barcode, classify
 from idreader.pipeline.copies import measure_copies
 from idreader.pipeline.decide import decide
@@ -33,6 +36,7 @@ from idreader.pipeline.sides import other_side
 from idreader.pipeline.types import (
     NOT_DONE,
     Deadline,
+    Document,
     FieldReading,
     Options,
     Reading,
@@ -93,13 +97,7 @@ def read(
     with lap("fields"):
         named = classify(mrz, zone.texts(), country, aspect)
     with lap("barcode"):
-        # searched hard where the catalogue says this side carries one, or on an unknown
-        # page without MRZ; a licence front's back may lie beside it in the photo
-        thorough = bool(named.spec.barcodes) if named.spec else mrz is None
-        beside = thorough or bool(named.spec and named.spec.aamva_iin)
-        frame = image.pixels if document.edges_found and beside else None
-        barcode = read_barcodes(upright.pixels, frame, thorough=thorough, deadline=lap.deadline)
-        named = by_barcode(barcode.aamva, named) if barcode.aamva else named
+        named, barcode = read_barcode(named, mrz, image.pixels, document, upright, lap.deadline)
     named, items = read_doubted(zone, named, mrz, from_mrz, country, aspect, layout, lap)
     with lap("fields"):
         size = named.spec.size if named.spec else None  # for the resolution check's dpi
@@ -128,25 +126,60 @@ def read(
         timings=lap.seconds,
     )
     with lap("options"):
-        portraits = None  # the portrait stage serves both the images and their check
-        if options.images or options.image_quality:
-            portraits = find_portraits(upright.pixels, named.spec, layout=layout)
-        if options.image_quality or options.document_forgery:
-            copies = measure_copies(
-                image.pixels, document.corners, document.pixels, settings.quality
-            )
-            if options.image_quality:
-                reading.quality = check_quality(
-                    document, image.pixels.shape, copies, settings.quality
-                )
-                reading.quality[PORTRAIT] = portraits.check if portraits else NOT_DONE
-            if options.document_forgery:
-                reading.forgery = detect_forgery(copies)
-        if options.images:
-            reading.graphics = crop_graphics(
-                upright, items, named.spec, portraits, settings.output_image_max_side, layout=layout
-            )
+        page = Page(image.pixels, document, upright, items, named, layout)
+        add_options(reading, page, options, settings)
     return reading
+
+
+def read_barcode(
+    named: Classification,
+    mrz: MrzResult | None,
+    frame: np.ndarray,
+    document: Document,
+    upright: Document,
+    deadline: Deadline,
+) -> tuple[Classification, BarcodeReading]:
+    """The page's barcodes, searched hard where the catalogue says this side carries one or
+    on an unknown page without MRZ, and beside a licence front for its back; the document's
+    name, from the barcode's issuer when it has one."""
+    thorough = bool(named.spec.barcodes) if named.spec else mrz is None
+    beside = thorough or bool(named.spec and named.spec.aamva_iin)
+    whole = frame if document.edges_found and beside else None  # else the page is the frame
+    barcode = read_barcodes(upright.pixels, whole, thorough=thorough, deadline=deadline)
+    return (by_barcode(barcode.aamva, named) if barcode.aamva else named), barcode
+
+
+@dataclass(frozen=True)
+class Page:
+    """What the reading found, for the optional stages."""
+
+    frame: np.ndarray  # the whole photo
+    document: Document  # as located
+    upright: Document  # as read
+    items: list[TextItem]
+    named: Classification
+    layout: bool  # the page is the document: the catalogue's boxes apply
+
+
+def add_options(reading: Reading, page: Page, options: Options, settings: Settings) -> None:
+    """Image quality, forgery and graphic crops, as asked; the portrait stage serves both
+    the crops and their check, the copy measures both quality and forgery."""
+    portraits = None
+    if options.images or options.image_quality:
+        portraits = find_portraits(page.upright.pixels, page.named.spec, layout=page.layout)
+    if options.image_quality or options.document_forgery:
+        document = page.document
+        copies = measure_copies(page.frame, document.corners, document.pixels, settings.quality)
+        if options.image_quality:
+            reading.quality = check_quality(document, page.frame.shape, copies, settings.quality)
+            reading.quality[PORTRAIT] = portraits.check if portraits else NOT_DONE
+        if options.document_forgery:
+            reading.forgery = detect_forgery(copies)
+    if options.images:
+        reading.graphics = crop_graphics(
+            page.upright, page.items, page.named.spec, portraits,
+            settings.output_image_max_side, layout=page.layout,
+        )  # fmt: skip
 
 
 def read_doubted(
