@@ -201,5 +201,7 @@ def read_doubted(
         with lap("fields"):
             named = classify(mrz, zone.texts(), country, aspect)
     with lap("visual"):
-        zone.read_again(value_lines(zone.items(), named.spec, country, from_mrz, layout=layout))
-        return named, zone.items()
+        items = zone.items()
+        if zone.read_again(value_lines(items, named.spec, country, from_mrz, layout=layout)):
+            items = zone.items()  # placed anew only when a text changed
+        return named, items
