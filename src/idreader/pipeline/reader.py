@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -29,16 +30,21 @@ from idreader.pipeline.locate import (
     frame_aspect,
     frame_is_document,
     locate_document,
+    rectify,
 )
 from idreader.pipeline.portrait import find_portraits
 from idreader.pipeline.quality import PORTRAIT, check_quality
+from idreader.pipeline.restore import deblur
 from idreader.pipeline.sides import other_side
 from idreader.pipeline.types import (
+    ERROR,
     NOT_DONE,
+    OK,
     Deadline,
     Document,
     FieldReading,
     Options,
+    ProcessingTimeout,
     Reading,
 )
 from idreader.pipeline.visual import TextItem, VisualZone, read_page
@@ -81,30 +87,41 @@ def read(
     with lap("decode"):
         if isinstance(image, bytes):
             image = decode_image(image, settings.max_image_bytes, settings.max_image_pixels)
-    with lap("locate"):
-        document = locate_document(image.pixels)
     today = settings.current_date()
+    reading, page = read_frame(image.pixels, country, today, lap)
+    if reading.result != "success":
+        reading, page = read_restored(image.pixels, reading, page, country, today, lap)
+    reading.timings = lap.seconds
+    with lap("options"):
+        add_options(reading, page, options, settings)
+    return reading
+
+
+def read_frame(frame: np.ndarray, country: str, today: dt.date, lap: Laps) -> tuple[Reading, Page]:
+    """Locate, read, name, cross-check and judge the document in one photo."""
+    with lap("locate"):
+        document = locate_document(frame)
     with lap("mrz"):
-        text_boxes = detect_text(image.pixels, DETECT_SIDE, TINY_DETECTOR)
-        mrz = read_mrz(image.pixels, text_boxes)
+        text_boxes = detect_text(frame, DETECT_SIDE, TINY_DETECTOR)
+        mrz = read_mrz(frame, text_boxes)
         from_mrz = mrz_fields(mrz, today) if mrz else []
     with lap("visual"):
         upright, zone = read_page(document, text_boxes, mrz)
-    tight_scan = not document.edges_found and frame_is_document(image.pixels.shape)
+    tight_scan = not document.edges_found and frame_is_document(frame.shape)
     # a tight scan's proportions are the document's (a warped photo's only roughly)
-    aspect = frame_aspect(image.pixels.shape) if tight_scan else None
+    aspect = frame_aspect(frame.shape) if tight_scan else None
     layout = document.edges_found or tight_scan  # the page is the document
     with lap("fields"):
         named = classify(mrz, zone.texts(), country, aspect)
     with lap("barcode"):
-        named, barcode = read_barcode(named, mrz, image.pixels, document, upright, lap.deadline)
+        named, barcode = read_barcode(named, mrz, frame, document, upright, lap.deadline)
     named, items = read_doubted(zone, named, mrz, from_mrz, country, aspect, layout, lap)
     with lap("fields"):
         size = named.spec.size if named.spec else None  # for the resolution check's dpi
         document.width_mm = format_width_mm(size, mrz.format if mrz else None)
         visual = extract_fields(items, named.spec, country, from_mrz, today, layout=layout)
         if barcode.aamva and named.spec and named.spec.side == "back" and document.edges_found:
-            visual += other_side(image.pixels, document, barcode.aamva.iin, country, today)
+            visual += other_side(frame, document, barcode.aamva.iin, country, today)
         fields = cross_check([*from_mrz, *barcode.fields, *visual])
         result, status = decide(
             fields,
@@ -123,12 +140,39 @@ def read(
         document_description=named.description,
         fields=fields,
         corners=document.corners.tolist(),
-        timings=lap.seconds,
     )
-    with lap("options"):
-        page = Page(image.pixels, document, upright, items, named, layout)
-        add_options(reading, page, options, settings)
-    return reading
+    return reading, Page(frame, document, upright, items, named, layout)
+
+
+def read_restored(
+    frame: np.ndarray, reading: Reading, page: Page, country: str, today: dt.date, lap: Laps
+) -> tuple[Reading, Page]:
+    """A reading that failed is tried again on the photo with its shake or defocus undone,
+    when it shows either; the better of the two readings is kept. The kept page's photo and
+    rectified pixels stay the original ones, which the quality and copy checks judge."""
+    with lap("restore"):
+        restored = deblur(frame)
+    if restored is None:
+        return reading, page
+    try:
+        again, sharp = read_frame(restored[0], country, today, lap)
+    except ProcessingTimeout:
+        return reading, page  # the first reading stands
+    if reading_merit(again) <= reading_merit(reading):
+        return reading, page
+    document = sharp.document
+    if document.edges_found:
+        pixels = rectify(frame, document.corners)
+        document = Document(document.corners, pixels, True, document.width_mm)
+    else:
+        document = Document(document.corners, frame, False, document.width_mm)
+    return again, replace(sharp, frame=frame, document=document)
+
+
+def reading_merit(reading: Reading) -> tuple[bool, bool, int]:
+    """Named first, then a valid MRZ, then more valid than invalid fields."""
+    votes = sum((f.validity == OK) - (f.validity == ERROR) for f in reading.fields)
+    return reading.status.doc_type == OK, reading.status.mrz == OK, votes
 
 
 def read_barcode(

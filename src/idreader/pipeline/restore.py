@@ -1,0 +1,221 @@
+"""Restore stage: undo a photo's camera shake or defocus before it is read.
+
+The blur is estimated blind, from the power cepstrum of the photo's most textured tiles: a
+straight shake of length L zeroes the spectrum every 1/L along its direction, which leaves a
+negative peak L pixels from the cepstrum's origin; a defocus disk of radius R leaves a negative
+ring of radius about 2R. A Wiener filter then undoes that kernel on the luma. Only the readers
+get the restored pixels: quality and copy checks look at the photo as it came.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+WORK_SIDE = 1280  # blur is estimated and undone on a copy at most this large
+TILE = 256  # cepstrum tile side
+TILES = 48  # the most textured tiles are averaged
+MIN_RADIUS = 4  # quefrencies nearer the origin hold the image's own spectrum slope
+# Thresholds chosen with training/calibrate_restore.py on generated seeds 11-13, never the
+# bench's. A found blur only earns a failed reading a second look, so they lean to finding.
+SHAKE_DEPTH = 20.0  # a shake's dip, in robust deviations of the cepstrum
+MIN_SHAKE = 10.0  # px at WORK_SIDE: shorter shakes hardly hurt reading
+ECHO = (0.05, 0.5)  # a shake's dip repeats, about half as deep, twice as far
+LINE_COVER = 0.12  # a shake's dip is a point: little of its circle is as deep
+MIN_RING = 6.5  # px: a defocus ring's radius (twice the disk's); nearer rings are print
+RING_SHARE = 0.15  # a ring's mean over its deepest point: a disk dips all round
+ON_RING = 1.5  # px: a disk's deepest point lies on its deepest ring
+NOISE_TO_SIGNAL = {"motion": 0.005, "defocus": 0.01}  # Wiener regularisation, by kind
+
+
+@dataclass(frozen=True)
+class Blur:
+    kind: str  # "motion" | "defocus"
+    size: float  # shake length or disk radius, px at the analysed scale
+    angle: float  # shake direction, radians from +x with y down (motion only)
+    score: float  # how deep the cepstral dip is, in robust deviations
+
+
+def luma(pixels: np.ndarray) -> np.ndarray:
+    if pixels.ndim == 2:
+        return pixels.astype(np.float32)
+    return cv2.cvtColor(pixels, cv2.COLOR_BGR2GRAY).astype(np.float32)
+
+
+def cepstrum(grey: np.ndarray) -> np.ndarray | None:
+    """The power cepstrum averaged over the most textured tiles, origin at the centre; None
+    when the image is too small or flat."""
+    h, w = grey.shape
+    if min(h, w) < TILE:
+        return None
+    step = TILE // 2
+    starts = [(y, x) for y in range(0, h - TILE + 1, step) for x in range(0, w - TILE + 1, step)]
+    spread = [float(grey[y : y + TILE, x : x + TILE].std()) for y, x in starts]
+    chosen = [starts[i] for i in np.argsort(spread)[::-1][:TILES] if spread[i] > 2.0]
+    if not chosen:
+        return None
+    window = np.outer(np.hanning(TILE), np.hanning(TILE)).astype(np.float32)
+    power = np.zeros((TILE, TILE), np.float64)
+    for y, x in chosen:
+        tile = grey[y : y + TILE, x : x + TILE]
+        power += np.abs(np.fft.fft2((tile - tile.mean()) * window)) ** 2
+    spectrum = np.log(power / len(chosen) + 1e-3)
+    return np.fft.fftshift(np.real(np.fft.ifft2(spectrum - spectrum.mean())))
+
+
+def _robust_sigma(values: np.ndarray) -> float:
+    return float(1.4826 * np.median(np.abs(values - np.median(values)))) + 1e-9
+
+
+def _parabola_offset(left: float, centre: float, right: float) -> float:
+    bend = left - 2 * centre + right
+    return 0.0 if bend == 0 else float(np.clip(0.5 * (left - right) / bend, -0.5, 0.5))
+
+
+@dataclass(frozen=True)
+class Dips:
+    """The cepstrum's deepest point and deepest ring, each in robust deviations."""
+
+    point_depth: float
+    point: tuple[float, float]  # (dx, dy) from the origin, sub-pixel
+    ring_depth: float
+    ring_radius: float  # sub-pixel
+    ring_share: float  # the ring's mean over its deepest point's value: near 1 on a disk
+    cover: float  # share of the deepest point's circle at least half as deep: near 1 on a disk
+    echo: float  # the dip twice as far along, over the deepest: about 1/2 for a true shake
+
+
+def _jpeg_grid(xx: np.ndarray, yy: np.ndarray) -> np.ndarray:
+    """Quefrencies of JPEG's 8-pixel block grid, along either axis: its dips are not blur."""
+    def near_eighth(v: np.ndarray) -> np.ndarray:
+        rest = np.abs(v) % 8
+        return np.minimum(rest, 8 - rest) <= 1
+
+    on_axis = (np.abs(xx) <= 1) | (np.abs(yy) <= 1)
+    return on_axis & near_eighth(xx) & near_eighth(yy)
+
+
+def find_dips(cep: np.ndarray) -> Dips:
+    centre = cep.shape[0] // 2
+    yy, xx = np.mgrid[-centre:centre, -centre:centre]
+    radius = np.hypot(xx, yy)
+    band = (radius >= MIN_RADIUS) & (radius < centre - 8)
+    rings = np.rint(radius).astype(int)
+    ring_ids = np.arange(MIN_RADIUS, centre - 8)
+    sums = np.bincount(rings.ravel(), cep.ravel())
+    counts = np.bincount(rings.ravel())
+    ring_means = (sums / np.maximum(counts, 1))[ring_ids]
+    trend = np.convolve(np.pad(ring_means, 4, mode="edge"), np.ones(9) / 9, mode="valid")
+    rel = ring_means - trend
+    r = int(np.argmin(rel))
+    off = _parabola_offset(*rel[r - 1 : r + 2]) if 0 < r < len(rel) - 1 else 0.0
+    searched = band & ~_jpeg_grid(xx, yy)
+    py, px = np.unravel_index(int(np.argmin(np.where(searched, cep, np.inf))), cep.shape)
+    dy = py - centre + _parabola_offset(*cep[py - 1 : py + 2, px])
+    dx = px - centre + _parabola_offset(*cep[py, px - 1 : px + 2])
+    deepest = float(cep[py, px])
+    circle = np.abs(radius - math.hypot(dx, dy)) < 0.75
+    ey, ex = round(centre + 2 * dy), round(centre + 2 * dx)
+    inside = 1 <= ey < 2 * centre - 1 and 1 <= ex < 2 * centre - 1
+    echo = float(cep[ey - 1 : ey + 2, ex - 1 : ex + 2].min()) / deepest if inside else 0.0
+    return Dips(
+        point_depth=-deepest / _robust_sigma(cep[band]),
+        point=(float(dx), float(dy)),
+        ring_depth=-float(rel[r]) / _robust_sigma(rel),
+        ring_radius=float(ring_ids[r] + off),
+        ring_share=float(ring_means[r]) / deepest if deepest < 0 else 0.0,
+        cover=float(np.mean(cep[circle] < 0.5 * deepest)),
+        echo=echo,
+    )
+
+
+def estimate_blur(pixels: np.ndarray) -> Blur | None:
+    """The photo's shake or defocus at WORK_SIDE scale, or None when it shows neither."""
+    cep = cepstrum(luma(working_copy(pixels)))
+    if cep is None:
+        return None
+    dips = find_dips(cep)
+    distance = math.hypot(*dips.point)
+    if (
+        dips.ring_radius >= MIN_RING
+        and dips.ring_share >= RING_SHARE
+        and abs(distance - dips.ring_radius) <= ON_RING
+    ):
+        return Blur("defocus", dips.ring_radius / 2, 0.0, dips.ring_depth)
+    if (
+        dips.point_depth >= SHAKE_DEPTH
+        and distance >= MIN_SHAKE
+        and ECHO[0] <= dips.echo <= ECHO[1]
+        and dips.cover < LINE_COVER
+    ):
+        angle = math.atan2(dips.point[1], dips.point[0]) % math.pi
+        return Blur("motion", distance, angle, dips.point_depth)
+    return None
+
+
+def blur_kernel(blur: Blur) -> np.ndarray:
+    """The point-spread function the estimate describes, normalised to sum 1."""
+    if blur.kind == "defocus":
+        half = math.ceil(blur.size) + 1
+        yy, xx = np.mgrid[-half : half + 1, -half : half + 1]
+        kernel = np.clip(blur.size + 0.5 - np.hypot(xx, yy), 0, 1).astype(np.float32)
+    else:
+        half = math.ceil(blur.size / 2) + 1
+        kernel = np.zeros((2 * half + 1, 2 * half + 1), np.float32)
+        end = (math.cos(blur.angle) * blur.size / 2, math.sin(blur.angle) * blur.size / 2)
+        for t in np.linspace(-1, 1, max(2, round(blur.size * 4))):
+            x, y = half + t * end[0], half + t * end[1]
+            ix, iy = math.floor(x), math.floor(y)
+            fx, fy = x - ix, y - iy
+            kernel[iy : iy + 2, ix : ix + 2] += np.outer([1 - fy, fy], [1 - fx, fx])
+    return kernel / kernel.sum()
+
+
+def deconvolve(grey: np.ndarray, kernel: np.ndarray, noise_to_signal: float) -> np.ndarray:
+    """Wiener deconvolution of one channel, its borders padded by reflection."""
+    pad = kernel.shape[0] * 2
+    padded = cv2.copyMakeBorder(grey, pad, pad, pad, pad, cv2.BORDER_REFLECT)
+    h, w = padded.shape
+    size = (cv2.getOptimalDFTSize(h), cv2.getOptimalDFTSize(w))
+    psf = np.zeros(size, np.float32)
+    kh, kw = kernel.shape
+    psf[:kh, :kw] = kernel
+    psf = np.roll(psf, (-(kh // 2), -(kw // 2)), axis=(0, 1))
+    transfer = np.fft.rfft2(psf)
+    image = np.fft.rfft2(padded, s=size)
+    wiener = np.conj(transfer) / (np.abs(transfer) ** 2 + noise_to_signal)
+    restored = np.fft.irfft2(image * wiener, s=size)[
+        pad : pad + grey.shape[0], pad : pad + grey.shape[1]
+    ]
+    return restored.astype(np.float32)
+
+
+def deblur(pixels: np.ndarray) -> tuple[np.ndarray, Blur] | None:
+    """The photo with its shake or defocus undone (same size and channels) and the blur
+    found; None when the photo shows neither."""
+    blur = estimate_blur(pixels)
+    if blur is None:
+        return None
+    small = working_copy(pixels)
+    colour = small if small.ndim == 3 else cv2.cvtColor(small, cv2.COLOR_GRAY2BGR)
+    ycc = cv2.cvtColor(colour, cv2.COLOR_BGR2YCrCb)
+    kernel, balance = blur_kernel(blur), NOISE_TO_SIGNAL[blur.kind]
+    sharp = deconvolve(ycc[:, :, 0].astype(np.float32), kernel, balance)
+    ycc[:, :, 0] = np.clip(sharp, 0, 255).astype(np.uint8)
+    restored = cv2.cvtColor(ycc, cv2.COLOR_YCrCb2BGR)
+    if pixels.ndim == 2:
+        restored = cv2.cvtColor(restored, cv2.COLOR_BGR2GRAY)
+    if restored.shape[:2] != pixels.shape[:2]:
+        size = (pixels.shape[1], pixels.shape[0])
+        restored = cv2.resize(restored, size, interpolation=cv2.INTER_CUBIC)
+    return restored, blur
+
+
+def working_copy(pixels: np.ndarray) -> np.ndarray:
+    scale = WORK_SIDE / max(pixels.shape[:2])
+    if scale >= 1:
+        return pixels
+    return cv2.resize(pixels, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)

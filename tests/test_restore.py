@@ -1,0 +1,176 @@
+"""The restore stage: blind estimation of shake and defocus, Wiener deconvolution, and the
+reader's second look at a failed reading of a blurred photo."""
+
+from __future__ import annotations
+
+import math
+
+import cv2
+import numpy as np
+import pytest
+
+import idreader.pipeline.reader as reader
+from idreader.pipeline import read
+from idreader.pipeline.decode import DecodedImage
+from idreader.pipeline.quality import FOCUS
+from idreader.pipeline.restore import Blur, blur_kernel, deblur, deconvolve, estimate_blur
+from idreader.pipeline.types import ERROR, OK, Options
+from idreader.synth.capture import capture, flat_capture
+from idreader.synth.generate import identity_for
+from idreader.synth.render import render
+from idreader.synth.templates import load_templates
+
+WORDS = ["PASSPORT", "SURNAME", "GIVEN", "NAMES", "1984", "MEXICO", "AUTHORITY", "X7Q2"]
+
+
+def text_card(seed: int = 0, size: tuple[int, int] = (640, 960)) -> np.ndarray:
+    """A light card of dark printed words, with a little paper texture."""
+    rng = np.random.default_rng(seed)
+    card = np.full((*size, 3), 232, np.uint8)
+    for y in range(40, size[0] - 20, 34):
+        x = int(rng.integers(10, 60))
+        while x < size[1] - 150:
+            word = str(rng.choice(WORDS))
+            scale = float(rng.uniform(0.6, 1.0))
+            cv2.putText(card, word, (x, y), cv2.FONT_HERSHEY_SIMPLEX, scale, (30, 30, 40), 2)
+            x += int(len(word) * 20 * scale) + int(rng.integers(15, 40))
+    noise = rng.normal(0, 2.0, card.shape)
+    return np.clip(card + noise, 0, 255).astype(np.uint8)
+
+
+def shaken(pixels: np.ndarray, length: float, angle_deg: float) -> np.ndarray:
+    """Blurred along a drawn line (not the stage's own kernel)."""
+    half = math.ceil(length / 2) + 2
+    kernel = np.zeros((2 * half + 1, 2 * half + 1), np.float32)
+    dx = math.cos(math.radians(angle_deg)) * length / 2
+    dy = math.sin(math.radians(angle_deg)) * length / 2
+    start = (round((half - dx) * 16), round((half - dy) * 16))
+    end = (round((half + dx) * 16), round((half + dy) * 16))
+    cv2.line(kernel, start, end, 1.0, 1, cv2.LINE_AA, shift=4)
+    return cv2.filter2D(pixels, -1, kernel / kernel.sum(), borderType=cv2.BORDER_REFLECT)
+
+
+def defocused(pixels: np.ndarray, radius: int) -> np.ndarray:
+    kernel = np.zeros((2 * radius + 3,) * 2, np.float32)
+    cv2.circle(kernel, (radius + 1, radius + 1), radius, 1.0, -1, cv2.LINE_AA)
+    return cv2.filter2D(pixels, -1, kernel / kernel.sum(), borderType=cv2.BORDER_REFLECT)
+
+
+def jpeg(pixels: np.ndarray, quality: int = 80) -> np.ndarray:
+    return cv2.imdecode(cv2.imencode(".jpg", pixels, [cv2.IMWRITE_JPEG_QUALITY, quality])[1], 1)
+
+
+def angle_gap(a: float, b: float) -> float:
+    gap = abs(a - b) % math.pi
+    return math.degrees(min(gap, math.pi - gap))
+
+
+@pytest.mark.parametrize(("length", "angle"), [(10, 0), (16, 35), (22, 90), (28, 147)])
+def test_a_shake_is_found_with_its_length_and_direction(length: float, angle: float):
+    blur = estimate_blur(jpeg(shaken(text_card(), length, angle)))
+    assert blur is not None and blur.kind == "motion"
+    assert abs(blur.size - length) <= 2.5  # a drawn line is about a pixel longer
+    assert angle_gap(blur.angle, math.radians(angle)) <= 6
+
+
+@pytest.mark.parametrize("radius", [4, 6, 8])  # below MIN_RING / 2, reading copes
+def test_a_defocus_is_found_with_its_radius(radius: int):
+    blur = estimate_blur(jpeg(defocused(text_card(1), radius)))
+    assert blur is not None and blur.kind == "defocus"
+    assert abs(blur.size - radius) <= 1.0
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_sharp_photo_shows_no_blur(seed: int):
+    assert estimate_blur(jpeg(text_card(seed), 70)) is None
+    assert deblur(text_card(seed)) is None
+
+
+def test_a_flat_or_tiny_image_shows_no_blur():
+    assert estimate_blur(np.full((600, 800, 3), 200, np.uint8)) is None
+    assert estimate_blur(np.zeros((100, 100), np.uint8)) is None
+
+
+def test_the_shake_kernel_is_a_normalised_line_of_the_given_length():
+    kernel = blur_kernel(Blur("motion", 12.0, math.radians(30), 0.0))
+    assert kernel.sum() == pytest.approx(1.0, abs=1e-5)
+    ys, xs = np.nonzero(kernel > kernel.max() * 0.2)
+    assert math.hypot(np.ptp(xs), np.ptp(ys)) == pytest.approx(12, abs=1.5)
+    disk = blur_kernel(Blur("defocus", 4.0, 0.0, 0.0))
+    assert disk.sum() == pytest.approx(1.0, abs=1e-5) and disk.shape == (11, 11)
+
+
+def test_deconvolving_by_a_point_changes_nothing():
+    grey = text_card()[:, :, 0].astype(np.float32)
+    point = np.ones((1, 1), np.float32)
+    assert np.abs(deconvolve(grey, point, 1e-6) - grey).max() < 0.05
+
+
+@pytest.mark.parametrize("blurred", ["shake", "defocus"])
+def test_restoring_brings_the_photo_nearer_the_sharp_one(blurred: str):
+    sharp = text_card(3)
+    photo = shaken(sharp, 18, 60) if blurred == "shake" else defocused(sharp, 5)
+    found = deblur(jpeg(photo, 90))
+    assert found is not None
+    restored, _ = found
+    assert restored.shape == sharp.shape and restored.dtype == np.uint8
+    inner = (slice(40, -40), slice(40, -40))
+    before = np.abs(photo[inner].astype(float) - sharp[inner]).mean()
+    after = np.abs(restored[inner].astype(float) - sharp[inner]).mean()
+    assert after < 0.75 * before
+
+
+def test_a_large_photo_is_restored_at_its_own_size():
+    big = shaken(text_card(4, (1400, 2000)), 24, 20)
+    found = deblur(big)
+    assert found is not None and found[0].shape == big.shape
+
+
+def generated(template_id: str, defects: dict[str, float], seed: int) -> DecodedImage:
+    rng = np.random.default_rng(seed)
+    template = load_templates()[template_id]
+    document = render(template, identity_for(template, rng), rng)
+    shot = capture(document.pixels, defects, rng) if defects else flat_capture(document.pixels)
+    return DecodedImage(jpeg(shot.pixels, 90), "jpeg", 1)
+
+
+@pytest.fixture(scope="module")
+def shaken_passport() -> DecodedImage:
+    return generated("gb_passport_td3", {"motion_blur": 0.8}, 7)
+
+
+def test_a_shaken_passport_is_read_once_restored(shaken_passport, monkeypatch):
+    restored = read(shaken_passport, "GB", Options(image_quality=True))
+    assert restored.status.doc_type == OK and restored.status.mrz == OK
+    assert restored.document_name.startswith("United Kingdom")
+    assert "restore" in restored.timings
+    # the quality check judges the photo as it came, not the restored one
+    assert restored.quality is not None and restored.quality[FOCUS] == ERROR
+    monkeypatch.setattr(reader, "deblur", lambda pixels: None)
+    unrestored = read(shaken_passport, "GB")
+    assert unrestored.status.mrz != OK  # the test would fail without the stage
+
+
+def test_a_successful_reading_is_not_looked_at_again(monkeypatch):
+    def refuse(pixels: np.ndarray) -> None:
+        raise AssertionError("a successful reading was restored")
+
+    monkeypatch.setattr(reader, "deblur", refuse)
+    reading = read(generated("gb_passport_td3", {}, 8), "GB")
+    assert reading.result == "success" and "restore" not in reading.timings
+
+
+def test_the_restored_reading_is_kept_only_when_better(shaken_passport, monkeypatch):
+    readings = []
+    real = reader.read_frame
+
+    def blank_second(frame, country, today, lap):
+        reading, page = real(frame, country, today, lap)
+        if readings:  # the restored photo reads nothing
+            reading.fields, reading.status.doc_type, reading.status.mrz = [], ERROR, ERROR
+        readings.append(reading)
+        return reading, page
+
+    monkeypatch.setattr(reader, "read_frame", blank_second)
+    kept = read(shaken_passport, "GB")
+    assert len(readings) == 2 and kept is readings[0]  # the first reading stood

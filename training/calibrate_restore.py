@@ -1,0 +1,65 @@
+"""Check the restore stage's blur thresholds on generated calibration sets (never the bench's).
+
+    idreader synth --n 40 --seed 11 --out /tmp/rcal/motion --defects motion_blur --workers 2
+    idreader synth --n 40 --seed 11 --out /tmp/rcal/defocus --defects defocus --workers 2
+    idreader synth --n 60 --seed 11 --out /tmp/rcal/mix --workers 2
+    idreader synth --n 200 --seed 12 --out /tmp/rcal/flat --defects none --workers 2
+    .venv/bin/python training/calibrate_restore.py /tmp/rcal/*
+
+For each image, the cepstrum's dips (``restore.find_dips``) and what ``estimate_blur`` makes
+of them; then, per true blur (shake, defocus, none), how often each verdict was given, and the
+images where a blur was found that is not there or the wrong one.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from collections import Counter
+from pathlib import Path
+
+import cv2
+
+from idreader.pipeline.restore import cepstrum, estimate_blur, find_dips, luma, working_copy
+
+TRUE_BLUR = {"motion_blur": "motion", "defocus": "defocus"}
+
+
+def measure(folder: Path) -> list[dict]:
+    rows = []
+    for line in (folder / "truth.jsonl").read_text().splitlines():
+        truth = json.loads(line)
+        pixels = cv2.imread(str(folder / truth["image"]))
+        blurs = [TRUE_BLUR[d["name"]] for d in truth["defects"] if d["name"] in TRUE_BLUR]
+        cep = cepstrum(luma(working_copy(pixels)))
+        dips = find_dips(cep) if cep is not None else None
+        found = estimate_blur(pixels)
+        rows.append(
+            {
+                "image": f"{folder.name}/{truth['image']}",
+                "truth": blurs[0] if blurs else "none",
+                "found": found.kind if found else "none",
+                "size": round(found.size, 1) if found else None,
+                "dips": {k: round(v, 2) for k, v in vars(dips).items() if isinstance(v, float)}
+                | {"distance": round(math.hypot(*dips.point), 1)}
+                if dips
+                else None,
+            }
+        )
+    return rows
+
+
+def report(rows: list[dict]) -> None:
+    for truth in ("motion", "defocus", "none"):
+        verdicts = Counter(r["found"] for r in rows if r["truth"] == truth)
+        total = sum(verdicts.values())
+        print(f"true {truth:8s} ({total}): " + ", ".join(f"{k} {v}" for k, v in verdicts.items()))
+    print("\nwrong verdicts:")
+    for r in rows:
+        if r["found"] != r["truth"]:
+            print(f"  {r['image']}: true {r['truth']}, found {r['found']} {r['size']}, {r['dips']}")
+
+
+if __name__ == "__main__":
+    report([row for folder in sys.argv[1:] for row in measure(Path(folder))])
