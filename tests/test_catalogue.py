@@ -232,3 +232,20 @@ def test_an_unreadable_mrz_still_names_the_kind_of_document_and_its_issuer():
     # a line of another state's code, or text that only looks long, names nothing
     assert classify(None, ["P<XXQSMITH<<JOHN<<<<<<<<<<<<<<<<<<<<<<<<<<<"], "GB").spec is None
     assert classify(None, ["BUNDESREPUBLIKDEUTSCHLANDPERSONALAUSWEIS"], "DE").spec.mrz is None
+
+
+@pytest.mark.parametrize("template_id", ["es_dni_front", "br_cnh_front", "mx_ine_front"])
+def test_a_page_cut_above_its_header_is_named_by_its_labels(template_id: str):
+    template = load_templates()[template_id]
+    labels = [f.label for f in template.fields if f.label]
+    found = classify(None, labels, None)
+    assert found.document_name == template.document_name
+    assert 0 < found.score < classify(None, printed_texts(template), None).score
+
+
+@pytest.mark.parametrize("template_id", ["de_id_td1_front", "gb_passport_td3"])
+def test_labels_that_several_documents_print_name_none_of_them(template_id: str):
+    template = load_templates()[template_id]
+    labels = [f.label for f in template.fields if f.label]
+    assert labels  # the German passport prints the card's; many print the British ones
+    assert classify(None, labels, template.country).document_name == ""

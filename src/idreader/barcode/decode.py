@@ -115,9 +115,13 @@ def find_barcodes(
     if grey is None or not search.wanted:
         return []
     whole = _whole(grey)
-    if not (
-        search.read(whole, LOCAL, escalated=False) or search.read(whole, GLOBAL, escalated=False)
-    ) and thorough:
+    if (
+        not (
+            search.read(whole, LOCAL, escalated=False)
+            or search.read(whole, GLOBAL, escalated=False)
+        )
+        and thorough
+    ):
         _escalate(search, grey)
     found = search.results()
     return [found[name] for name in formats if name in found]

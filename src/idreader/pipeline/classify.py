@@ -23,6 +23,8 @@ MIN_MRZ_EVIDENCE = 3.0  # the same among the entries of the MRZ's issuing state
 LABEL_WEIGHT = 0.5  # field labels are weaker evidence than header keywords
 MIN_MATCH = 0.75  # share of a word (or of a phrase's characters) that must be read right
 RUN_ON_MATCH = 0.8  # the same for a phrase found inside a longer run of letters: more luck
+MIN_LABEL_EVIDENCE = 12.0  # without any header keyword (a cut page), labels alone name a
+LABEL_MARGIN = 2.0  # document only when they point at it this many times more than any other
 HINT_BONUS = 0.5  # the client's country breaks ties, never more
 SIDE_BONUS = 1.0  # prefer entries whose MRZ presence matches the image's
 SIZE_BONUS = 1.5  # and, more, those of the page's size (a cut page may seem another size)
@@ -229,6 +231,28 @@ def by_text(
     return named(best, 1 - (1 - score) * (1 - mrz_score(mrz)) if mrz else score)
 
 
+def by_labels(
+    candidates: Sequence[DocumentSpec], text: Text, aspect: float | None
+) -> Classification | None:
+    """The document whose field labels were read far more than any other's, when its
+    header was not (cut off, say): labels many documents print weigh little."""
+    found: dict[str, tuple[float, DocumentSpec]] = {}
+    for spec in candidates:
+        if not size_fits(spec, aspect):
+            continue
+        labels = evidence(spec, text)[1]
+        name = spec.document_name()
+        if labels > found.get(name, (0.0, spec))[0]:
+            found[name] = (labels, spec)
+    ranked = sorted(found.values(), key=lambda pair: -pair[0])
+    if not ranked or ranked[0][0] < MIN_LABEL_EVIDENCE:
+        return None
+    best, spec = ranked[0]
+    if len(ranked) > 1 and best < LABEL_MARGIN * ranked[1][0]:
+        return None
+    return named(spec, GENERIC_SHARE * best / (best + EVIDENCE_HALF))
+
+
 def size_fits(spec: DocumentSpec, aspect: float | None) -> bool:
     """Whether a page of this aspect can be the entry's size (ID-1 is longer than ID-2/ID-3,
     which share one shape)."""
@@ -267,7 +291,8 @@ def classify(
     text, hint = Text(texts), country.upper() if country else None
     if mrz is None:
         candidates = [s for s in catalogue() if not s.generic]
-        return by_text(candidates, text, hint, None, MIN_TEXT_EVIDENCE, aspect) or UNKNOWN
+        found = by_text(candidates, text, hint, None, MIN_TEXT_EVIDENCE, aspect)
+        return found or by_labels(candidates, text, aspect) or UNKNOWN
     _, state, fits = mrz_kind(mrz)
     specific = [s for s in fits if not s.generic and state in (None, s.country)]
     threshold = MIN_MRZ_EVIDENCE if state else MIN_TEXT_EVIDENCE

@@ -90,6 +90,7 @@ class Dips:
 
 def _jpeg_grid(xx: np.ndarray, yy: np.ndarray) -> np.ndarray:
     """Quefrencies of JPEG's 8-pixel block grid, along either axis: its dips are not blur."""
+
     def near_eighth(v: np.ndarray) -> np.ndarray:
         rest = np.abs(v) % 8
         return np.minimum(rest, 8 - rest) <= 1
