@@ -13,7 +13,14 @@ import idreader.pipeline.reader as reader
 from idreader.pipeline import read
 from idreader.pipeline.decode import DecodedImage
 from idreader.pipeline.quality import FOCUS
-from idreader.pipeline.restore import Blur, blur_kernel, deblur, deconvolve, estimate_blur
+from idreader.pipeline.restore import (
+    Blur,
+    blur_kernel,
+    deblur,
+    deconvolve,
+    estimate_blur,
+    restore,
+)
 from idreader.pipeline.types import ERROR, OK, Options
 from idreader.synth.capture import capture, flat_capture
 from idreader.synth.generate import identity_for
@@ -126,6 +133,40 @@ def test_a_large_photo_is_restored_at_its_own_size():
     assert found is not None and found[0].shape == big.shape
 
 
+def on_screen(pixels: np.ndarray, pitch: float = 3.2) -> np.ndarray:
+    """Under a screen's sub-pixel grid: R, G, B stripes and dark row gaps."""
+    yy, xx = np.mgrid[: pixels.shape[0], : pixels.shape[1]].astype(np.float32) / pitch
+    rows = 1 + 0.3 * np.cos(2 * np.pi * yy)
+    stripes = [1 + 0.6 * np.cos(2 * np.pi * (xx - p)) for p in (2 / 3, 1 / 3, 0.0)]
+    grid = np.stack(stripes, axis=-1) * rows[..., None]
+    return np.clip(pixels * grid * 0.8, 0, 255).astype(np.uint8)
+
+
+def grid_power(pixels: np.ndarray, pitch: float = 3.2) -> float:
+    """The luma's amplitude at the grid's stripe frequency."""
+    grey = cv2.cvtColor(pixels, cv2.COLOR_BGR2GRAY).astype(np.float32)
+    spectrum = np.abs(np.fft.rfft(grey - grey.mean(), axis=1)).mean(axis=0)
+    at = round(grey.shape[1] / pitch)
+    return float(spectrum[at - 2 : at + 3].max())
+
+
+def test_a_screen_grid_is_smoothed_away_and_a_sharp_print_left_alone():
+    card = text_card(5)
+    screen = on_screen(card)
+    smoothed = restore(screen, screen=True)
+    assert smoothed is not None and smoothed.shape == screen.shape
+    assert grid_power(smoothed) < 0.25 * grid_power(screen)
+    assert restore(card, screen=False) is None
+
+
+def test_a_shaken_photo_off_a_screen_is_smoothed_and_deblurred():
+    photo = on_screen(shaken(text_card(6), 20, 120))
+    smoothed_only = cv2.GaussianBlur(photo, (0, 0), 1.0)
+    restored = restore(photo, screen=True)
+    assert restored is not None
+    assert not np.array_equal(restored, smoothed_only)  # the shake was undone as well
+
+
 def generated(template_id: str, defects: dict[str, float], seed: int) -> DecodedImage:
     rng = np.random.default_rng(seed)
     template = load_templates()[template_id]
@@ -146,16 +187,16 @@ def test_a_shaken_passport_is_read_once_restored(shaken_passport, monkeypatch):
     assert "restore" in restored.timings
     # the quality check judges the photo as it came, not the restored one
     assert restored.quality is not None and restored.quality[FOCUS] == ERROR
-    monkeypatch.setattr(reader, "deblur", lambda pixels: None)
+    monkeypatch.setattr(reader, "restore", lambda pixels, screen: None)
     unrestored = read(shaken_passport, "GB")
     assert unrestored.status.mrz != OK  # the test would fail without the stage
 
 
 def test_a_successful_reading_is_not_looked_at_again(monkeypatch):
-    def refuse(pixels: np.ndarray) -> None:
+    def refuse(pixels: np.ndarray, screen: bool) -> None:
         raise AssertionError("a successful reading was restored")
 
-    monkeypatch.setattr(reader, "deblur", refuse)
+    monkeypatch.setattr(reader, "restore", refuse)
     reading = read(generated("gb_passport_td3", {}, 8), "GB")
     assert reading.result == "success" and "restore" not in reading.timings
 

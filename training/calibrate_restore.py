@@ -14,7 +14,6 @@ images where a blur was found that is not there or the wrong one.
 from __future__ import annotations
 
 import json
-import math
 import sys
 from collections import Counter
 from pathlib import Path
@@ -41,10 +40,14 @@ def measure(folder: Path) -> list[dict]:
                 "truth": blurs[0] if blurs else "none",
                 "found": found.kind if found else "none",
                 "size": round(found.size, 1) if found else None,
-                "dips": {k: round(v, 2) for k, v in vars(dips).items() if isinstance(v, float)}
-                | {"distance": round(math.hypot(*dips.point), 1)}
-                if dips
-                else None,
+                "dips": None
+                if dips is None
+                else {
+                    "near": (round(dips.near.distance, 1), round(dips.near.depth, 1)),
+                    "far": (round(dips.far.distance, 1), round(dips.far.depth, 1)),
+                    "far cover, echo": (round(dips.far.cover, 2), round(dips.far.echo, 2)),
+                    "ring": (round(dips.ring_radius, 1), round(dips.ring_share, 2)),
+                },
             }
         )
     return rows

@@ -19,7 +19,7 @@ from idreader.ocr.models import TINY_DETECTOR
 from idreader.ocr.models import warm_up as load_models
 from idreader.pipeline.barcodes import BarcodeReading, read_barcodes
 from idreader.pipeline.classify import Classification, by_barcode, classify
-from idreader.pipeline.copies import measure_copies
+from idreader.pipeline.copies import measure_copies, screen_score
 from idreader.pipeline.decide import decide
 from idreader.pipeline.decode import DecodedImage, decode_image
 from idreader.pipeline.extract import extract_fields, value_lines
@@ -34,7 +34,7 @@ from idreader.pipeline.locate import (
 )
 from idreader.pipeline.portrait import find_portraits
 from idreader.pipeline.quality import PORTRAIT, check_quality
-from idreader.pipeline.restore import deblur
+from idreader.pipeline.restore import restore
 from idreader.pipeline.sides import other_side
 from idreader.pipeline.types import (
     ERROR,
@@ -90,7 +90,8 @@ def read(
     today = settings.current_date()
     reading, page = read_frame(image.pixels, country, today, lap)
     if reading.result != "success":
-        reading, page = read_restored(image.pixels, reading, page, country, today, lap)
+        screen_min = settings.quality.screen_min_score
+        reading, page = read_restored(image.pixels, reading, page, country, today, lap, screen_min)
     reading.timings = lap.seconds
     with lap("options"):
         add_options(reading, page, options, settings)
@@ -145,17 +146,25 @@ def read_frame(frame: np.ndarray, country: str, today: dt.date, lap: Laps) -> tu
 
 
 def read_restored(
-    frame: np.ndarray, reading: Reading, page: Page, country: str, today: dt.date, lap: Laps
+    frame: np.ndarray,
+    reading: Reading,
+    page: Page,
+    country: str,
+    today: dt.date,
+    lap: Laps,
+    screen_min: float,
 ) -> tuple[Reading, Page]:
     """A reading that failed is tried again on the photo with its shake or defocus undone,
-    when it shows either; the better of the two readings is kept. The kept page's photo and
+    or its screen grid smoothed away (a screen score of ``screen_min`` or more), when it
+    shows any of these; the better of the two readings is kept. The kept page's photo and
     rectified pixels stay the original ones, which the quality and copy checks judge."""
     with lap("restore"):
-        restored = deblur(frame)
+        screen = screen_score(frame, page.document.corners) >= screen_min
+        restored = restore(frame, screen)
     if restored is None:
         return reading, page
     try:
-        again, sharp = read_frame(restored[0], country, today, lap)
+        again, sharp = read_frame(restored, country, today, lap)
     except ProcessingTimeout:
         return reading, page  # the first reading stands
     if reading_merit(again) <= reading_merit(reading):

@@ -1,4 +1,4 @@
-"""Restore stage: undo a photo's camera shake or defocus before it is read.
+"""Restore stage: undo a photo's camera shake or defocus, or a screen's grid, before reading.
 
 The blur is estimated blind, from the power cepstrum of the photo's most textured tiles: a
 straight shake of length L zeroes the spectrum every 1/L along its direction, which leaves a
@@ -21,13 +21,15 @@ TILES = 48  # the most textured tiles are averaged
 MIN_RADIUS = 4  # quefrencies nearer the origin hold the image's own spectrum slope
 # Thresholds chosen with training/calibrate_restore.py on generated seeds 11-13, never the
 # bench's. A found blur only earns a failed reading a second look, so they lean to finding.
-SHAKE_DEPTH = 20.0  # a shake's dip, in robust deviations of the cepstrum
+SHAKE_DEPTH = 20.0  # a shake's dip, in robust deviations of the cepstrum, when the deepest
+SHAKE_BESIDE = 60.0  # ... when a nearer dip is deeper (what is left of a screen's grid)
 MIN_SHAKE = 10.0  # px at WORK_SIDE: shorter shakes hardly hurt reading
 ECHO = (0.05, 0.5)  # a shake's dip repeats, about half as deep, twice as far
 LINE_COVER = 0.12  # a shake's dip is a point: little of its circle is as deep
 MIN_RING = 6.5  # px: a defocus ring's radius (twice the disk's); nearer rings are print
 RING_SHARE = 0.15  # a ring's mean over its deepest point: a disk dips all round
 ON_RING = 1.5  # px: a disk's deepest point lies on its deepest ring
+DESCREEN_SIGMA = 1.0  # px: smooths away a screen's sub-pixel grid (pitch 2.5-4 px) before reading
 NOISE_TO_SIGNAL = {"motion": 0.005, "defocus": 0.01}  # Wiener regularisation, by kind
 
 
@@ -76,16 +78,30 @@ def _parabola_offset(left: float, centre: float, right: float) -> float:
 
 
 @dataclass(frozen=True)
-class Dips:
-    """The cepstrum's deepest point and deepest ring, each in robust deviations."""
+class Dip:
+    """A point of the cepstrum, deepest in some band."""
 
-    point_depth: float
-    point: tuple[float, float]  # (dx, dy) from the origin, sub-pixel
-    ring_depth: float
+    at: tuple[float, float]  # (dx, dy) from the origin, sub-pixel
+    value: float
+    depth: float  # in robust deviations of the cepstrum
+    cover: float  # share of its circle at least half as deep: near 1 on a disk, 0 on a line
+    echo: float  # the dip twice as far along, over this one: about 1/2 for a true shake
+
+    @property
+    def distance(self) -> float:
+        return math.hypot(*self.at)
+
+
+@dataclass(frozen=True)
+class Dips:
+    """The cepstrum's deepest point, its deepest point far enough to be a shake, and its
+    deepest ring."""
+
+    near: Dip  # beyond MIN_RADIUS
+    far: Dip  # beyond MIN_SHAKE
+    ring_depth: float  # in robust deviations of the ring means
     ring_radius: float  # sub-pixel
-    ring_share: float  # the ring's mean over its deepest point's value: near 1 on a disk
-    cover: float  # share of the deepest point's circle at least half as deep: near 1 on a disk
-    echo: float  # the dip twice as far along, over the deepest: about 1/2 for a true shake
+    ring_share: float  # the ring's mean over the deepest point's value: high on a disk
 
 
 def _jpeg_grid(xx: np.ndarray, yy: np.ndarray) -> np.ndarray:
@@ -104,6 +120,7 @@ def find_dips(cep: np.ndarray) -> Dips:
     yy, xx = np.mgrid[-centre:centre, -centre:centre]
     radius = np.hypot(xx, yy)
     band = (radius >= MIN_RADIUS) & (radius < centre - 8)
+    sigma = _robust_sigma(cep[band])
     rings = np.rint(radius).astype(int)
     ring_ids = np.arange(MIN_RADIUS, centre - 8)
     sums = np.bincount(rings.ravel(), cep.ravel())
@@ -114,23 +131,28 @@ def find_dips(cep: np.ndarray) -> Dips:
     r = int(np.argmin(rel))
     off = _parabola_offset(*rel[r - 1 : r + 2]) if 0 < r < len(rel) - 1 else 0.0
     searched = band & ~_jpeg_grid(xx, yy)
-    py, px = np.unravel_index(int(np.argmin(np.where(searched, cep, np.inf))), cep.shape)
+    near = _deepest(cep, searched, radius, sigma)
+    return Dips(
+        near=near,
+        far=_deepest(cep, searched & (radius >= MIN_SHAKE), radius, sigma),
+        ring_depth=-float(rel[r]) / _robust_sigma(rel),
+        ring_radius=float(ring_ids[r] + off),
+        ring_share=float(ring_means[r]) / near.value if near.value < 0 else 0.0,
+    )
+
+
+def _deepest(cep: np.ndarray, where: np.ndarray, radius: np.ndarray, sigma: float) -> Dip:
+    centre = cep.shape[0] // 2
+    py, px = np.unravel_index(int(np.argmin(np.where(where, cep, np.inf))), cep.shape)
     dy = py - centre + _parabola_offset(*cep[py - 1 : py + 2, px])
     dx = px - centre + _parabola_offset(*cep[py, px - 1 : px + 2])
-    deepest = float(cep[py, px])
+    value = float(cep[py, px])
     circle = np.abs(radius - math.hypot(dx, dy)) < 0.75
     ey, ex = round(centre + 2 * dy), round(centre + 2 * dx)
     inside = 1 <= ey < 2 * centre - 1 and 1 <= ex < 2 * centre - 1
-    echo = float(cep[ey - 1 : ey + 2, ex - 1 : ex + 2].min()) / deepest if inside else 0.0
-    return Dips(
-        point_depth=-deepest / _robust_sigma(cep[band]),
-        point=(float(dx), float(dy)),
-        ring_depth=-float(rel[r]) / _robust_sigma(rel),
-        ring_radius=float(ring_ids[r] + off),
-        ring_share=float(ring_means[r]) / deepest if deepest < 0 else 0.0,
-        cover=float(np.mean(cep[circle] < 0.5 * deepest)),
-        echo=echo,
-    )
+    echo = float(cep[ey - 1 : ey + 2, ex - 1 : ex + 2].min()) / value if inside else 0.0
+    cover = float(np.mean(cep[circle] < 0.5 * value))
+    return Dip((float(dx), float(dy)), value, -value / sigma, cover, echo)
 
 
 def estimate_blur(pixels: np.ndarray) -> Blur | None:
@@ -139,21 +161,17 @@ def estimate_blur(pixels: np.ndarray) -> Blur | None:
     if cep is None:
         return None
     dips = find_dips(cep)
-    distance = math.hypot(*dips.point)
     if (
         dips.ring_radius >= MIN_RING
         and dips.ring_share >= RING_SHARE
-        and abs(distance - dips.ring_radius) <= ON_RING
+        and abs(dips.near.distance - dips.ring_radius) <= ON_RING
     ):
         return Blur("defocus", dips.ring_radius / 2, 0.0, dips.ring_depth)
-    if (
-        dips.point_depth >= SHAKE_DEPTH
-        and distance >= MIN_SHAKE
-        and ECHO[0] <= dips.echo <= ECHO[1]
-        and dips.cover < LINE_COVER
-    ):
-        angle = math.atan2(dips.point[1], dips.point[0]) % math.pi
-        return Blur("motion", distance, angle, dips.point_depth)
+    shake = dips.far
+    deep_enough = SHAKE_DEPTH if dips.near.distance >= MIN_SHAKE else SHAKE_BESIDE
+    if shake.depth >= deep_enough and ECHO[0] <= shake.echo <= ECHO[1] and shake.cover < LINE_COVER:
+        angle = math.atan2(shake.at[1], shake.at[0]) % math.pi
+        return Blur("motion", shake.distance, angle, shake.depth)
     return None
 
 
@@ -192,6 +210,17 @@ def deconvolve(grey: np.ndarray, kernel: np.ndarray, noise_to_signal: float) -> 
         pad : pad + grey.shape[0], pad : pad + grey.shape[1]
     ]
     return restored.astype(np.float32)
+
+
+def restore(pixels: np.ndarray, screen: bool) -> np.ndarray | None:
+    """The photo made easier to read: a screen's sub-pixel grid smoothed away when it was
+    taken off a screen, then its shake or defocus undone; None when neither applies."""
+    if screen:
+        pixels = cv2.GaussianBlur(pixels, (0, 0), DESCREEN_SIGMA)
+    found = deblur(pixels)
+    if found is not None:
+        return found[0]
+    return pixels if screen else None
 
 
 def deblur(pixels: np.ndarray) -> tuple[np.ndarray, Blur] | None:
