@@ -4,6 +4,7 @@ reader's second look at a failed reading of a blurred photo."""
 from __future__ import annotations
 
 import math
+import time
 
 import cv2
 import numpy as np
@@ -21,7 +22,7 @@ from idreader.pipeline.restore import (
     estimate_blur,
     restore,
 )
-from idreader.pipeline.types import ERROR, OK, Options
+from idreader.pipeline.types import ERROR, OK, Deadline, Options
 from idreader.synth.capture import capture, flat_capture
 from idreader.synth.generate import identity_for
 from idreader.synth.render import render
@@ -215,3 +216,24 @@ def test_the_restored_reading_is_kept_only_when_better(shaken_passport, monkeypa
     monkeypatch.setattr(reader, "read_frame", blank_second)
     kept = read(shaken_passport, "GB")
     assert len(readings) == 2 and kept is readings[0]  # the first reading stood
+
+
+def test_no_second_look_when_a_second_reading_would_not_fit(shaken_passport, monkeypatch):
+    monkeypatch.setattr(reader, "OPTIONS_RESERVE_S", 59.5)  # half a second left for it
+    reading = read(shaken_passport, "GB", deadline=Deadline.after(60.0))
+    assert "restore" not in reading.timings and reading.status.doc_type != OK
+
+
+def test_a_second_look_that_overruns_leaves_the_first_reading(shaken_passport, monkeypatch):
+    real = reader.read_frame
+
+    def slow_second(frame, country, today, lap):
+        if "restore" in lap.seconds:  # the second reading
+            lap.deadline = Deadline(time.monotonic() - 1)
+            with lap("mrz"):
+                pass  # its first stage ends past the deadline
+        return real(frame, country, today, lap)
+
+    monkeypatch.setattr(reader, "read_frame", slow_second)
+    reading = read(shaken_passport, "GB")
+    assert "restore" in reading.timings and reading.status.doc_type != OK

@@ -49,6 +49,8 @@ from idreader.pipeline.types import (
 )
 from idreader.pipeline.visual import TextItem, VisualZone, read_page
 
+OPTIONS_RESERVE_S = 1.0  # of the processing budget a second look leaves to the options
+
 
 def warm_up() -> None:
     """Load the models and build the catalogue's and label dictionary's indexes now, as a
@@ -62,8 +64,15 @@ def warm_up() -> None:
 class Laps:
     """Seconds spent in each stage; the deadline is checked as each stage ends."""
 
-    def __init__(self, deadline: Deadline) -> None:
-        self.deadline, self.seconds = deadline, {}
+    def __init__(self, deadline: Deadline, seconds: dict[str, float] | None = None) -> None:
+        self.deadline, self.seconds = deadline, {} if seconds is None else seconds
+
+    def for_second_look(self) -> Laps | None:
+        """Laps for reading the photo again, sharing these seconds, under a deadline that
+        keeps OPTIONS_RESERVE_S for the options; None when a second reading as long as the
+        first would not fit."""
+        soft = Deadline(self.deadline.at - OPTIONS_RESERVE_S)
+        return Laps(soft, self.seconds) if soft.left() > sum(self.seconds.values()) else None
 
     @contextmanager
     def __call__(self, stage: str) -> Iterator[None]:
@@ -89,9 +98,10 @@ def read(
             image = decode_image(image, settings.max_image_bytes, settings.max_image_pixels)
     today = settings.current_date()
     reading, page = read_frame(image.pixels, country, today, lap)
-    if reading.result != "success":
-        screen_min = settings.quality.screen_min_score
-        reading, page = read_restored(image.pixels, reading, page, country, today, lap, screen_min)
+    second = lap.for_second_look()
+    if reading.result != "success" and second:
+        screen = settings.quality.screen_min_score
+        reading, page = read_restored(image.pixels, reading, page, country, today, second, screen)
     reading.timings = lap.seconds
     with lap("options"):
         add_options(reading, page, options, settings)

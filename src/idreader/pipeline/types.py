@@ -29,6 +29,9 @@ class Deadline:
     def after(cls, seconds: float) -> Deadline:
         return cls(time.monotonic() + seconds)
 
+    def left(self) -> float:
+        return self.at - time.monotonic()
+
     def check(self) -> None:
         if time.monotonic() > self.at:
             raise ProcessingTimeout
