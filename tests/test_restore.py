@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 import idreader.pipeline.reader as reader
+from idreader.config import Settings
 from idreader.pipeline import read
 from idreader.pipeline.decode import DecodedImage
 from idreader.pipeline.quality import FOCUS
@@ -198,8 +199,13 @@ def test_a_successful_reading_is_not_looked_at_again(monkeypatch):
         raise AssertionError("a successful reading was restored")
 
     monkeypatch.setattr(reader, "restore", refuse)
-    reading = read(generated("gb_passport_td3", {}, 8), "GB")
+    passport = generated("gb_passport_td3", {}, 8)
+    reading = read(passport, "GB")
     assert reading.result == "success" and "restore" not in reading.timings
+    # expired, but read well: no second look either
+    expired = read(passport, "GB", settings=Settings(today="2045-01-01"))
+    assert expired.result == "error" and expired.status.expiry == ERROR
+    assert "restore" not in expired.timings
 
 
 def test_the_restored_reading_is_kept_only_when_better(shaken_passport, monkeypatch):

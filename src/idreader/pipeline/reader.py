@@ -99,7 +99,7 @@ def read(
     today = settings.current_date()
     reading, page = read_frame(image.pixels, country, today, lap)
     second = lap.for_second_look()
-    if reading.result != "success" and second:
+    if second and misread(reading):
         screen = settings.quality.screen_min_score
         reading, page = read_restored(image.pixels, reading, page, country, today, second, screen)
     reading.timings = lap.seconds
@@ -186,6 +186,13 @@ def read_restored(
     else:
         document = Document(document.corners, frame, False, document.width_mm)
     return again, replace(sharp, frame=frame, document=document)
+
+
+def misread(reading: Reading) -> bool:
+    """Whether the reading may have failed for the photo's sake: the document unnamed or
+    unseen, its MRZ or a field's format invalid (an expired document was read well)."""
+    status = reading.status
+    return status.doc_type != OK or ERROR in (status.mrz, status.text)
 
 
 def reading_merit(reading: Reading) -> tuple[bool, bool, int]:
