@@ -98,8 +98,7 @@ def read(
             image = decode_image(image, settings.max_image_bytes, settings.max_image_pixels)
     today = settings.current_date()
     reading, page = read_frame(image.pixels, country, today, lap)
-    second = lap.for_second_look()
-    if second and misread(reading):
+    if misread(reading) and (second := lap.for_second_look()):
         screen = settings.quality.screen_min_score
         reading, page = read_restored(image.pixels, reading, page, country, today, second, screen)
     reading.timings = lap.seconds
@@ -179,13 +178,9 @@ def read_restored(
         return reading, page  # the first reading stands
     if reading_merit(again) <= reading_merit(reading):
         return reading, page
-    document = sharp.document
-    if document.edges_found:
-        pixels = rectify(frame, document.corners)
-        document = Document(document.corners, pixels, True, document.width_mm)
-    else:
-        document = Document(document.corners, frame, False, document.width_mm)
-    return again, replace(sharp, frame=frame, document=document)
+    located = sharp.document
+    pixels = rectify(frame, located.corners) if located.edges_found else frame
+    return again, replace(sharp, frame=frame, document=replace(located, pixels=pixels))
 
 
 def misread(reading: Reading) -> bool:

@@ -157,7 +157,12 @@ def _deepest(cep: np.ndarray, where: np.ndarray, radius: np.ndarray, sigma: floa
 
 def estimate_blur(pixels: np.ndarray) -> Blur | None:
     """The photo's shake or defocus at WORK_SIDE scale, or None when it shows neither."""
-    cep = cepstrum(luma(working_copy(pixels)))
+    return _estimate(working_copy(pixels))
+
+
+def _estimate(small: np.ndarray) -> Blur | None:
+    """``estimate_blur`` of a photo already at most WORK_SIDE large."""
+    cep = cepstrum(luma(small))
     if cep is None:
         return None
     dips = find_dips(cep)
@@ -224,20 +229,17 @@ def restore(pixels: np.ndarray, screen: bool) -> np.ndarray | None:
 
 
 def deblur(pixels: np.ndarray) -> tuple[np.ndarray, Blur] | None:
-    """The photo with its shake or defocus undone (same size and channels) and the blur
-    found; None when the photo shows neither."""
-    blur = estimate_blur(pixels)
+    """The BGR photo with its shake or defocus undone (same size) and the blur found; None
+    when the photo shows neither."""
+    small = working_copy(pixels)
+    blur = _estimate(small)
     if blur is None:
         return None
-    small = working_copy(pixels)
-    colour = small if small.ndim == 3 else cv2.cvtColor(small, cv2.COLOR_GRAY2BGR)
-    ycc = cv2.cvtColor(colour, cv2.COLOR_BGR2YCrCb)
+    ycc = cv2.cvtColor(small, cv2.COLOR_BGR2YCrCb)
     kernel, balance = blur_kernel(blur), NOISE_TO_SIGNAL[blur.kind]
     sharp = deconvolve(ycc[:, :, 0].astype(np.float32), kernel, balance)
     ycc[:, :, 0] = np.clip(sharp, 0, 255).astype(np.uint8)
     restored = cv2.cvtColor(ycc, cv2.COLOR_YCrCb2BGR)
-    if pixels.ndim == 2:
-        restored = cv2.cvtColor(restored, cv2.COLOR_BGR2GRAY)
     if restored.shape[:2] != pixels.shape[:2]:
         size = (pixels.shape[1], pixels.shape[0])
         restored = cv2.resize(restored, size, interpolation=cv2.INTER_CUBIC)
@@ -245,6 +247,7 @@ def deblur(pixels: np.ndarray) -> tuple[np.ndarray, Blur] | None:
 
 
 def working_copy(pixels: np.ndarray) -> np.ndarray:
+    """The photo shrunk to at most WORK_SIDE on its longer side."""
     scale = WORK_SIDE / max(pixels.shape[:2])
     if scale >= 1:
         return pixels
