@@ -171,6 +171,38 @@ def test_wrong_printed_check_digit_is_reported_invalid(tmp_path):
         assert result is not None and not result.valid
 
 
+def test_a_state_code_is_repaired_only_by_one_alternative_that_is_a_real_code():
+    fmt = get_format("TD3")
+    line = "P<GBRTAYLOR<<EMILY" + "<" * 26
+    misread = line.replace("GBR", "GBB")  # no such code
+    # of the recogniser's alternatives for the last B, only R makes a real code
+    torn = {4: (0.5, (("8", 0.4), ("R", 0.02)))}
+    assert correct(fmt, [cells(misread, torn), cells(TD3[1])]).lines[0] == line
+    # an alternative it hardly considered is not taken
+    faint = {4: (0.5, (("R", 0.001),))}
+    assert correct(fmt, [cells(misread, faint), cells(TD3[1])]).lines[0] == misread
+    # two alternatives that both make real codes (Spain, Estonia): neither is chosen
+    assert is_icao_code("ESP") and is_icao_code("EST") and not is_icao_code("ESX")
+    spanish = line.replace("GBR", "ESP")
+    both = {4: (0.5, (("P", 0.2), ("T", 0.2)))}
+    p = correct(fmt, [cells(spanish.replace("ESP", "ESX"), both), cells(TD3[1])])
+    assert p.fields["issuing_state"] == "ESX"
+
+
+def test_a_format_only_one_state_issues_is_not_read_for_another():
+    from idreader.mrz.read import plausible
+
+    fmt = get_format("FRID")
+    number, birth = "880692310285", "800101"
+    line2 = f"{number}{check_digit(number)}JEAN<<<<<<<<<<{birth}{check_digit(birth)}M"
+    for state, expected in (("FRA", True), ("ESP", False)):
+        line1 = f"ID{state}DUPONT" + "<" * 19 + "123456"
+        composite = check_digit(line1 + line2)
+        parsed = correct(fmt, [cells(line1), cells(line2 + composite)])
+        assert parsed is not None and parsed.checks["document_number"]
+        assert plausible(parsed, fmt) is expected
+
+
 def test_text_that_only_looks_like_mrz_is_rejected():
     import cv2
 

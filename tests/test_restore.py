@@ -16,6 +16,7 @@ from idreader.pipeline import read
 from idreader.pipeline.decode import DecodedImage
 from idreader.pipeline.quality import FOCUS
 from idreader.pipeline.restore import (
+    DESCREEN_SIGMA,
     Blur,
     blur_kernel,
     deblur,
@@ -95,6 +96,20 @@ def test_a_sharp_photo_shows_no_blur(seed: int):
     assert deblur(text_card(seed)) is None
 
 
+@pytest.mark.parametrize("size", [(300, 450), (200, 300)])  # the second: smaller cepstrum tiles
+def test_on_a_small_photo_a_shorter_blur_counts(size: tuple[int, int]):
+    """Print is smaller on a small (low-resolution) photo, so shorter blurs hurt it: an 8 px
+    shake and a 3 px defocus, under the lengths that count on a 1000 px photo."""
+    card = text_card(2, size)
+    shake = estimate_blur(jpeg(shaken(card, 8, 30)))
+    assert shake is not None and shake.kind == "motion" and angle_gap(shake.angle, 0.52) <= 10
+    defocus = estimate_blur(jpeg(defocused(card, 3)))
+    assert defocus is not None and defocus.kind == "defocus" and abs(defocus.size - 3) <= 1
+    assert estimate_blur(jpeg(card)) is None
+    big_card = text_card(2)
+    assert estimate_blur(jpeg(shaken(big_card, 8, 30))) is None  # on 960 px it does not count
+
+
 def test_a_flat_or_tiny_image_shows_no_blur():
     assert estimate_blur(np.full((600, 800, 3), 200, np.uint8)) is None
     assert estimate_blur(np.zeros((100, 100), np.uint8)) is None
@@ -163,7 +178,7 @@ def test_a_screen_grid_is_smoothed_away_and_a_sharp_print_left_alone():
 
 def test_a_shaken_photo_off_a_screen_is_smoothed_and_deblurred():
     photo = on_screen(shaken(text_card(6), 20, 120))
-    smoothed_only = cv2.GaussianBlur(photo, (0, 0), 1.0)
+    smoothed_only = cv2.GaussianBlur(photo, (0, 0), DESCREEN_SIGMA)
     restored = restore(photo, screen=True)
     assert restored is not None
     assert not np.array_equal(restored, smoothed_only)  # the shake was undone as well

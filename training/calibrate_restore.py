@@ -20,7 +20,14 @@ from pathlib import Path
 
 import cv2
 
-from idreader.pipeline.restore import cepstrum, estimate_blur, find_dips, luma, working_copy
+from idreader.pipeline.restore import (
+    cepstrum,
+    estimate_blur,
+    find_dips,
+    luma,
+    shortest_shake,
+    working_copy,
+)
 
 TRUE_BLUR = {"motion_blur": "motion", "defocus": "defocus"}
 
@@ -31,9 +38,12 @@ def measure(folder: Path) -> list[dict]:
         truth = json.loads(line)
         pixels = cv2.imread(str(folder / truth["image"]))
         blurs = [TRUE_BLUR[d["name"]] for d in truth["defects"] if d["name"] in TRUE_BLUR]
-        cep = cepstrum(luma(working_copy(pixels)))
-        dips = find_dips(cep) if cep is not None else None
-        found = estimate_blur(pixels)
+        # the reader learns of a screen from the copy check's score; here from the truth
+        screen = any(d["name"] == "screen_recapture" for d in truth["defects"])
+        small = working_copy(pixels)
+        cep = cepstrum(luma(small))
+        dips = find_dips(cep, shortest_shake(max(small.shape[:2]))) if cep is not None else None
+        found = estimate_blur(pixels, screen)
         rows.append(
             {
                 "image": f"{folder.name}/{truth['image']}",

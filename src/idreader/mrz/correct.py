@@ -17,6 +17,7 @@ from importlib.resources import files
 
 import yaml
 
+from idreader.countries import is_icao_code
 from idreader.mrz.checkdigit import is_valid
 from idreader.mrz.formats import MrzField, MrzFormat
 from idreader.mrz.parse import FILLER, ParsedMrz, parse
@@ -27,6 +28,7 @@ MIN_ALTERNATIVE = 0.05  # recogniser probability for an alternative to be tried
 RIVAL = 0.25  # a passing alternative this likely (vs. the reading) makes a pass ambiguous
 CLEAR_WIN = 4.0  # a repair must be this many times likelier than the next one
 UNSURE_RIVAL = 0.1  # a letter with a rival this likely, in a field without check digit
+MIN_CODE_ALTERNATIVE = 0.01  # a state code's alternatives: the code list is the check
 SKIP_GAP = 1.6  # glyph centres this many pitches apart have lost a character between them
 DIGITS, LETTERS = set("0123456789"), set("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
@@ -145,6 +147,9 @@ def correct(fmt: MrzFormat, rows: list[list[Cell]]) -> ParsedMrz | None:
         for a, b in zip(ra, rb, strict=True)
     )
     clean_name_fillers(fmt, grid)
+    for f in fmt.fields:
+        if f.kind == "code":
+            settle_code(f, grid)
     unconfirmed = [f.key for f in fmt.fields if f.check is not None and not settle_field(f, grid)]
     lines = ["".join(c.char for c in row) for row in grid]
     parsed = parse(lines, fmt.name)
@@ -278,3 +283,23 @@ def settle_field(f: MrzField, grid: list[list[Cell]]) -> bool:
         if row[p].char != char:
             row[p] = Cell(char, 0.5, row[p].others)
     return True
+
+
+def settle_code(f: MrzField, grid: list[list[Cell]]) -> None:
+    """A state code that is no real code is repaired when exactly one of the recogniser's
+    alternatives, in one position, makes it one (the list of codes is its check digit)."""
+    row = grid[f.line]
+    text = "".join(c.char for c in row[f.start : f.end])
+    if is_icao_code(text.rstrip(FILLER)):
+        return
+    fixes = {
+        (pos, char)
+        for pos in range(f.start, f.end)
+        for char, p in row[pos].others
+        if char in LETTERS
+        and p >= MIN_CODE_ALTERNATIVE
+        and is_icao_code((text[: pos - f.start] + char + text[pos - f.start + 1 :]).rstrip(FILLER))
+    }
+    if len(fixes) == 1:
+        pos, char = fixes.pop()
+        row[pos] = Cell(char, 0.5, row[pos].others)

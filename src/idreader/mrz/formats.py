@@ -34,6 +34,7 @@ class MrzFormat:
     fields: tuple[MrzField, ...]
     composite: Composite | None
     size: str  # ISO/IEC 7810 size of the page that carries it: ID-1, ID-2 or ID-3
+    issuers: tuple[str, ...] = ()  # the only issuing states that use it; empty: any
 
     def field(self, key: str) -> MrzField | None:
         return next((f for f in self.fields if f.key == key), None)
@@ -62,6 +63,7 @@ def formats() -> dict[str, MrzFormat]:
             fields,
             composite,
             spec["size"],
+            tuple(spec.get("issuers", ())),
         )
     return out
 

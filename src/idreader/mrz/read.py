@@ -201,9 +201,12 @@ def best_reading(group: list[MrzLine]) -> MrzResult | None:
 
 
 def plausible(parsed: ParsedMrz, fmt: MrzFormat) -> bool:
-    """The document code fits the format, a state code is real, a check digit passes."""
+    """The document code fits the format, a state code is real (and one that uses the
+    format, when only some do), a check digit passes."""
     code = parsed.fields.get("document_code", "")
     if not any(code.startswith(c) for c in fmt.document_codes):
+        return False
+    if fmt.issuers and parsed.fields.get("issuing_state", "").rstrip("<") not in fmt.issuers:
         return False
     states = (parsed.fields.get("issuing_state", ""), parsed.fields.get("nationality", ""))
     if not any(is_icao_code(s.rstrip("<")) for s in states):

@@ -17,19 +17,25 @@ import numpy as np
 
 WORK_SIDE = 1280  # blur is estimated and undone on a copy at most this large
 TILE = 256  # cepstrum tile side
+SMALL_TILE = 128  # ... on a photo too small for TILE (a low-resolution one)
 TILES = 48  # the most textured tiles are averaged
 MIN_RADIUS = 4  # quefrencies nearer the origin hold the image's own spectrum slope
 # Thresholds chosen with training/calibrate_restore.py on generated seeds 11-13, never the
 # bench's. A found blur only earns a failed reading a second look, so they lean to finding.
 SHAKE_DEPTH = 20.0  # a shake's dip, in robust deviations of the cepstrum, when the deepest
-SHAKE_BESIDE = 60.0  # ... when a nearer dip is deeper (what is left of a screen's grid)
-MIN_SHAKE = 10.0  # px at WORK_SIDE: shorter shakes hardly hurt reading
+SHAKE_BESIDE = 60.0  # ... when a nearer dip is deeper (print, or what a screen's grid left)
+SHAKE_ON_SCREEN = 30.0  # ... when it is, on a photo taken off a screen (its grid's harmonics)
+CALIBRATED_SIDE = 1000  # px: the longer side of the calibration photos; lengths below are
+# for such photos, and shrink with a smaller photo's print
+MIN_SHAKE = 10.0  # px: shorter shakes hardly hurt reading
+MIN_SHAKE_FLOOR = 5.0  # px: on any photo, nearer dips are print or what a screen's grid left
 ECHO = (0.05, 0.5)  # a shake's dip repeats, about half as deep, twice as far
 LINE_COVER = 0.12  # a shake's dip is a point: little of its circle is as deep
 MIN_RING = 6.5  # px: a defocus ring's radius (twice the disk's); nearer rings are print
+MIN_RING_FLOOR = 4.5  # px: on any photo, nearer rings are the image's own spectrum
 RING_SHARE = 0.15  # a ring's mean over its deepest point: a disk dips all round
 ON_RING = 1.5  # px: a disk's deepest point lies on its deepest ring
-DESCREEN_SIGMA = 1.0  # px: smooths away a screen's sub-pixel grid (pitch 2.5-4 px) before reading
+DESCREEN_SIGMA = 1.5  # px: smooths away a screen's sub-pixel grid (pitch 2.5-4 px) before reading
 NOISE_TO_SIGNAL = {"motion": 0.005, "defocus": 0.01}  # Wiener regularisation, by kind
 
 
@@ -51,19 +57,20 @@ def cepstrum(grey: np.ndarray) -> np.ndarray | None:
     """The power cepstrum averaged over the most textured tiles, origin at the centre; None
     when the image is too small or flat."""
     h, w = grey.shape
-    if min(h, w) < TILE:
+    tile = TILE if min(h, w) >= TILE else SMALL_TILE
+    if min(h, w) < tile:
         return None
-    step = TILE // 2
-    starts = [(y, x) for y in range(0, h - TILE + 1, step) for x in range(0, w - TILE + 1, step)]
-    spread = [float(grey[y : y + TILE, x : x + TILE].std()) for y, x in starts]
+    step = tile // 2
+    starts = [(y, x) for y in range(0, h - tile + 1, step) for x in range(0, w - tile + 1, step)]
+    spread = [float(grey[y : y + tile, x : x + tile].std()) for y, x in starts]
     chosen = [starts[i] for i in np.argsort(spread)[::-1][:TILES] if spread[i] > 2.0]
     if not chosen:
         return None
-    window = np.outer(np.hanning(TILE), np.hanning(TILE)).astype(np.float32)
-    power = np.zeros((TILE, TILE), np.float64)
+    window = np.outer(np.hanning(tile), np.hanning(tile)).astype(np.float32)
+    power = np.zeros((tile, tile), np.float64)
     for y, x in chosen:
-        tile = grey[y : y + TILE, x : x + TILE]
-        power += np.abs(np.fft.fft2((tile - tile.mean()) * window)) ** 2
+        patch = grey[y : y + tile, x : x + tile]
+        power += np.abs(np.fft.fft2((patch - patch.mean()) * window)) ** 2
     spectrum = np.log(power / len(chosen) + 1e-3)
     return np.fft.fftshift(np.real(np.fft.ifft2(spectrum - spectrum.mean())))
 
@@ -98,7 +105,7 @@ class Dips:
     deepest ring."""
 
     near: Dip  # beyond MIN_RADIUS
-    far: Dip  # beyond MIN_SHAKE
+    far: Dip  # beyond the shortest shake that counts
     ring_depth: float  # in robust deviations of the ring means
     ring_radius: float  # sub-pixel
     ring_share: float  # the ring's mean over the deepest point's value: high on a disk
@@ -115,7 +122,18 @@ def _jpeg_grid(xx: np.ndarray, yy: np.ndarray) -> np.ndarray:
     return on_axis & near_eighth(xx) & near_eighth(yy)
 
 
-def find_dips(cep: np.ndarray) -> Dips:
+def at_scale(px: float, side: int, floor: float) -> float:
+    """A length of ``px`` on a calibration photo, on a photo whose longer side is ``side`` px
+    (print is smaller on a smaller photo), never under ``floor``."""
+    return max(floor, px * min(side, CALIBRATED_SIDE) / CALIBRATED_SIDE)
+
+
+def shortest_shake(side: int) -> float:
+    """The shortest shake that hurts reading on a photo whose longer side is ``side`` px."""
+    return at_scale(MIN_SHAKE, side, MIN_SHAKE_FLOOR)
+
+
+def find_dips(cep: np.ndarray, min_shake: float = MIN_SHAKE) -> Dips:
     centre = cep.shape[0] // 2
     yy, xx = np.mgrid[-centre:centre, -centre:centre]
     radius = np.hypot(xx, yy)
@@ -134,7 +152,7 @@ def find_dips(cep: np.ndarray) -> Dips:
     near = _deepest(cep, searched, radius, sigma)
     return Dips(
         near=near,
-        far=_deepest(cep, searched & (radius >= MIN_SHAKE), radius, sigma),
+        far=_deepest(cep, searched & (radius >= min_shake), radius, sigma),
         ring_depth=-float(rel[r]) / _robust_sigma(rel),
         ring_radius=float(ring_ids[r] + off),
         ring_share=float(ring_means[r]) / near.value if near.value < 0 else 0.0,
@@ -155,25 +173,30 @@ def _deepest(cep: np.ndarray, where: np.ndarray, radius: np.ndarray, sigma: floa
     return Dip((float(dx), float(dy)), value, -value / sigma, cover, echo)
 
 
-def estimate_blur(pixels: np.ndarray) -> Blur | None:
-    """The photo's shake or defocus at WORK_SIDE scale, or None when it shows neither."""
-    return _estimate(working_copy(pixels))
+def estimate_blur(pixels: np.ndarray, screen: bool = False) -> Blur | None:
+    """The photo's shake or defocus at WORK_SIDE scale, or None when it shows neither;
+    ``screen``: the photo was taken off a screen, whose grid leaves dips of its own."""
+    return _estimate(working_copy(pixels), screen)
 
 
-def _estimate(small: np.ndarray) -> Blur | None:
+def _estimate(small: np.ndarray, screen: bool) -> Blur | None:
     """``estimate_blur`` of a photo already at most WORK_SIDE large."""
     cep = cepstrum(luma(small))
     if cep is None:
         return None
-    dips = find_dips(cep)
+    side = max(small.shape[:2])
+    min_shake = shortest_shake(side)
+    dips = find_dips(cep, min_shake)
     if (
-        dips.ring_radius >= MIN_RING
+        dips.ring_radius >= at_scale(MIN_RING, side, MIN_RING_FLOOR)
         and dips.ring_share >= RING_SHARE
         and abs(dips.near.distance - dips.ring_radius) <= ON_RING
     ):
         return Blur("defocus", dips.ring_radius / 2, 0.0, dips.ring_depth)
     shake = dips.far
-    deep_enough = SHAKE_DEPTH if dips.near.distance >= MIN_SHAKE else SHAKE_BESIDE
+    deep_enough = SHAKE_DEPTH
+    if dips.near.distance < min_shake:  # a deeper dip nearer than any shake: print or a grid
+        deep_enough = SHAKE_ON_SCREEN if screen else SHAKE_BESIDE
     if shake.depth >= deep_enough and ECHO[0] <= shake.echo <= ECHO[1] and shake.cover < LINE_COVER:
         angle = math.atan2(shake.at[1], shake.at[0]) % math.pi
         return Blur("motion", shake.distance, angle, shake.depth)
@@ -220,30 +243,34 @@ def deconvolve(grey: np.ndarray, kernel: np.ndarray, noise_to_signal: float) -> 
 def restore(pixels: np.ndarray, screen: bool) -> np.ndarray | None:
     """The photo made easier to read: a screen's sub-pixel grid smoothed away when it was
     taken off a screen, then its shake or defocus undone; None when neither applies."""
+    small = working_copy(pixels)
+    blur = _estimate(small, screen)  # on the photo as taken: smoothing would hide a shake
     if screen:
         pixels = cv2.GaussianBlur(pixels, (0, 0), DESCREEN_SIGMA)
-    found = deblur(pixels)
-    if found is not None:
-        return found[0]
-    return pixels if screen else None
+        small = working_copy(pixels)
+    if blur is None:
+        return pixels if screen else None
+    return undo(small, blur, pixels.shape[:2])
 
 
 def deblur(pixels: np.ndarray) -> tuple[np.ndarray, Blur] | None:
     """The BGR photo with its shake or defocus undone (same size) and the blur found; None
     when the photo shows neither."""
     small = working_copy(pixels)
-    blur = _estimate(small)
-    if blur is None:
-        return None
+    blur = _estimate(small, False)
+    return None if blur is None else (undo(small, blur, pixels.shape[:2]), blur)
+
+
+def undo(small: np.ndarray, blur: Blur, shape: tuple[int, int]) -> np.ndarray:
+    """The BGR working copy with ``blur`` undone on its luma, brought back to ``shape``."""
     ycc = cv2.cvtColor(small, cv2.COLOR_BGR2YCrCb)
     kernel, balance = blur_kernel(blur), NOISE_TO_SIGNAL[blur.kind]
     sharp = deconvolve(ycc[:, :, 0].astype(np.float32), kernel, balance)
     ycc[:, :, 0] = np.clip(sharp, 0, 255).astype(np.uint8)
     restored = cv2.cvtColor(ycc, cv2.COLOR_YCrCb2BGR)
-    if restored.shape[:2] != pixels.shape[:2]:
-        size = (pixels.shape[1], pixels.shape[0])
-        restored = cv2.resize(restored, size, interpolation=cv2.INTER_CUBIC)
-    return restored, blur
+    if restored.shape[:2] != shape:
+        restored = cv2.resize(restored, (shape[1], shape[0]), interpolation=cv2.INTER_CUBIC)
+    return restored
 
 
 def working_copy(pixels: np.ndarray) -> np.ndarray:
