@@ -4,6 +4,13 @@
     idreader synth --n 40 --seed 11 --out /tmp/rcal/defocus --defects defocus --workers 2
     idreader synth --n 60 --seed 11 --out /tmp/rcal/mix --workers 2
     idreader synth --n 200 --seed 12 --out /tmp/rcal/flat --defects none --workers 2
+    idreader synth --n 40 --seed 14 --out /tmp/rcal/screen-shake \
+        --defects motion_blur,screen_recapture --workers 2
+    idreader synth --n 40 --seed 14 --out /tmp/rcal/screen --defects screen_recapture --workers 2
+    idreader synth --n 40 --seed 14 --out /tmp/rcal/lowres-shake \
+        --defects motion_blur,low_resolution --workers 2
+    idreader synth --n 40 --seed 14 --out /tmp/rcal/lowres-defocus \
+        --defects defocus,low_resolution --workers 2
     .venv/bin/python training/calibrate_restore.py /tmp/rcal/*
 
 For each image, the cepstrum's dips (``restore.find_dips``) and what ``estimate_blur`` makes
