@@ -19,7 +19,6 @@ from idreader.pipeline.restore import (
     DESCREEN_SIGMA,
     Blur,
     blur_kernel,
-    deblur,
     deconvolve,
     estimate_blur,
     restore,
@@ -93,7 +92,7 @@ def test_a_defocus_is_found_with_its_radius(radius: int):
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_a_sharp_photo_shows_no_blur(seed: int):
     assert estimate_blur(jpeg(text_card(seed), 70)) is None
-    assert deblur(text_card(seed)) is None
+    assert restore(text_card(seed), screen=False) is None
 
 
 @pytest.mark.parametrize("size", [(300, 450), (200, 300)])  # the second: smaller cepstrum tiles
@@ -134,9 +133,8 @@ def test_deconvolving_by_a_point_changes_nothing():
 def test_restoring_brings_the_photo_nearer_the_sharp_one(blurred: str):
     sharp = text_card(3)
     photo = shaken(sharp, 18, 60) if blurred == "shake" else defocused(sharp, 5)
-    found = deblur(jpeg(photo, 90))
-    assert found is not None
-    restored, _ = found
+    restored = restore(jpeg(photo, 90), screen=False)
+    assert restored is not None
     assert restored.shape == sharp.shape and restored.dtype == np.uint8
     inner = (slice(40, -40), slice(40, -40))
     before = np.abs(photo[inner].astype(float) - sharp[inner]).mean()
@@ -146,8 +144,8 @@ def test_restoring_brings_the_photo_nearer_the_sharp_one(blurred: str):
 
 def test_a_large_photo_is_restored_at_its_own_size():
     big = shaken(text_card(4, (1400, 2000)), 24, 20)
-    found = deblur(big)
-    assert found is not None and found[0].shape == big.shape
+    restored = restore(big, screen=False)
+    assert restored is not None and restored.shape == big.shape
 
 
 def on_screen(pixels: np.ndarray, pitch: float = 3.2) -> np.ndarray:

@@ -20,7 +20,7 @@ TILE = 256  # cepstrum tile side
 SMALL_TILE = 128  # ... on a photo too small for TILE (a low-resolution one)
 TILES = 48  # the most textured tiles are averaged
 MIN_RADIUS = 4  # quefrencies nearer the origin hold the image's own spectrum slope
-# Thresholds chosen with training/calibrate_restore.py on generated seeds 11-13, never the
+# Thresholds chosen with training/calibrate_restore.py on generated seeds 11-14, never the
 # bench's. A found blur only earns a failed reading a second look, so they lean to finding.
 SHAKE_DEPTH = 20.0  # a shake's dip, in robust deviations of the cepstrum, when the deepest
 SHAKE_BESIDE = 60.0  # ... when a nearer dip is deeper (print, or what a screen's grid left)
@@ -133,7 +133,7 @@ def shortest_shake(side: int) -> float:
     return at_scale(MIN_SHAKE, side, MIN_SHAKE_FLOOR)
 
 
-def find_dips(cep: np.ndarray, min_shake: float = MIN_SHAKE) -> Dips:
+def find_dips(cep: np.ndarray, min_shake: float) -> Dips:
     centre = cep.shape[0] // 2
     yy, xx = np.mgrid[-centre:centre, -centre:centre]
     radius = np.hypot(xx, yy)
@@ -251,14 +251,6 @@ def restore(pixels: np.ndarray, screen: bool) -> np.ndarray | None:
     if blur is None:
         return pixels if screen else None
     return undo(small, blur, pixels.shape[:2])
-
-
-def deblur(pixels: np.ndarray) -> tuple[np.ndarray, Blur] | None:
-    """The BGR photo with its shake or defocus undone (same size) and the blur found; None
-    when the photo shows neither."""
-    small = working_copy(pixels)
-    blur = _estimate(small, False)
-    return None if blur is None else (undo(small, blur, pixels.shape[:2]), blur)
 
 
 def undo(small: np.ndarray, blur: Blur, shape: tuple[int, int]) -> np.ndarray:
