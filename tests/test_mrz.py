@@ -16,7 +16,7 @@ from idreader.mrz.correct import Cell, correct, fit_length
 from idreader.mrz.fields import mrz_date
 from idreader.mrz.formats import get_format
 from idreader.mrz.parse import names_of, parse
-from idreader.mrz.read import read_mrz
+from idreader.mrz.read import plausible, read_mrz
 from idreader.pipeline.decode import decode_image
 from idreader.synth.capture import capture
 from idreader.synth.generate import Plan, make_sample
@@ -190,8 +190,6 @@ def test_a_state_code_is_repaired_only_by_one_alternative_that_is_a_real_code():
 
 
 def test_a_format_only_one_state_issues_is_not_read_for_another():
-    from idreader.mrz.read import plausible
-
     fmt = get_format("FRID")
     number, birth = "880692310285", "800101"
     line2 = f"{number}{check_digit(number)}JEAN<<<<<<<<<<{birth}{check_digit(birth)}M"

@@ -13,7 +13,7 @@
         --defects defocus,low_resolution --workers 2
     .venv/bin/python training/calibrate_restore.py /tmp/rcal/*
 
-For each image, the cepstrum's dips (``restore.find_dips``) and what ``estimate_blur`` makes
+For each image, the cepstrum's dips (``restore.find_dips``) and what ``restore.judge`` makes
 of them; then, per true blur (shake, defocus, none), how often each verdict was given, and the
 images where a blur was found that is not there or the wrong one.
 """
@@ -27,14 +27,7 @@ from pathlib import Path
 
 import cv2
 
-from idreader.pipeline.restore import (
-    cepstrum,
-    estimate_blur,
-    find_dips,
-    luma,
-    shortest_shake,
-    working_copy,
-)
+from idreader.pipeline.restore import cepstrum, find_dips, judge, luma, working_copy
 
 TRUE_BLUR = {"motion_blur": "motion", "defocus": "defocus"}
 
@@ -49,8 +42,8 @@ def measure(folder: Path) -> list[dict]:
         screen = any(d["name"] == "screen_recapture" for d in truth["defects"])
         small = working_copy(pixels)
         cep = cepstrum(luma(small))
-        dips = find_dips(cep, shortest_shake(max(small.shape[:2]))) if cep is not None else None
-        found = estimate_blur(pixels, screen)
+        dips = find_dips(cep, max(small.shape[:2])) if cep is not None else None
+        found = judge(dips, screen) if dips is not None else None
         rows.append(
             {
                 "image": f"{folder.name}/{truth['image']}",

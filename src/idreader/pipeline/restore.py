@@ -109,6 +109,7 @@ class Dips:
     ring_depth: float  # in robust deviations of the ring means
     ring_radius: float  # sub-pixel
     ring_share: float  # the ring's mean over the deepest point's value: high on a disk
+    side: int  # the analysed photo's longer side, px: what lengths count scales with it
 
 
 def _jpeg_grid(xx: np.ndarray, yy: np.ndarray) -> np.ndarray:
@@ -133,7 +134,8 @@ def shortest_shake(side: int) -> float:
     return at_scale(MIN_SHAKE, side, MIN_SHAKE_FLOOR)
 
 
-def find_dips(cep: np.ndarray, min_shake: float) -> Dips:
+def find_dips(cep: np.ndarray, side: int) -> Dips:
+    """The dips of the cepstrum of a photo whose longer side is ``side`` px."""
     centre = cep.shape[0] // 2
     yy, xx = np.mgrid[-centre:centre, -centre:centre]
     radius = np.hypot(xx, yy)
@@ -152,10 +154,11 @@ def find_dips(cep: np.ndarray, min_shake: float) -> Dips:
     near = _deepest(cep, searched, radius, sigma)
     return Dips(
         near=near,
-        far=_deepest(cep, searched & (radius >= min_shake), radius, sigma),
+        far=_deepest(cep, searched & (radius >= shortest_shake(side)), radius, sigma),
         ring_depth=-float(rel[r]) / _robust_sigma(rel),
         ring_radius=float(ring_ids[r] + off),
         ring_share=float(ring_means[r]) / near.value if near.value < 0 else 0.0,
+        side=side,
     )
 
 
@@ -182,20 +185,22 @@ def estimate_blur(pixels: np.ndarray, screen: bool = False) -> Blur | None:
 def _estimate(small: np.ndarray, screen: bool) -> Blur | None:
     """``estimate_blur`` of a photo already at most WORK_SIDE large."""
     cep = cepstrum(luma(small))
-    if cep is None:
-        return None
-    side = max(small.shape[:2])
-    min_shake = shortest_shake(side)
-    dips = find_dips(cep, min_shake)
+    return None if cep is None else judge(find_dips(cep, max(small.shape[:2])), screen)
+
+
+def judge(dips: Dips, screen: bool) -> Blur | None:
+    """The shake or defocus the cepstrum's dips show, or None; ``screen`` as for
+    ``estimate_blur``."""
     if (
-        dips.ring_radius >= at_scale(MIN_RING, side, MIN_RING_FLOOR)
+        dips.ring_radius >= at_scale(MIN_RING, dips.side, MIN_RING_FLOOR)
         and dips.ring_share >= RING_SHARE
         and abs(dips.near.distance - dips.ring_radius) <= ON_RING
     ):
         return Blur("defocus", dips.ring_radius / 2, 0.0, dips.ring_depth)
     shake = dips.far
     deep_enough = SHAKE_DEPTH
-    if dips.near.distance < min_shake:  # a deeper dip nearer than any shake: print or a grid
+    # a deeper dip nearer than any shake that counts: print, or a screen's grid
+    if dips.near.distance < shortest_shake(dips.side):
         deep_enough = SHAKE_ON_SCREEN if screen else SHAKE_BESIDE
     if shake.depth >= deep_enough and ECHO[0] <= shake.echo <= ECHO[1] and shake.cover < LINE_COVER:
         angle = math.atan2(shake.at[1], shake.at[0]) % math.pi
