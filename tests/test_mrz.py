@@ -181,6 +181,9 @@ def test_a_state_code_is_repaired_only_by_one_alternative_that_is_a_real_code():
     # an alternative it hardly considered is not taken
     faint = {4: (0.5, (("R", 0.001),))}
     assert correct(fmt, [cells(misread, faint), cells(TD3[1])]).lines[0] == misread
+    # nor is a letter the recogniser was certain of changed
+    certain = {4: (0.97, (("R", 0.02),))}
+    assert correct(fmt, [cells(misread, certain), cells(TD3[1])]).lines[0] == misread
     # two alternatives that both make real codes (Spain, Estonia): neither is chosen
     assert is_icao_code("ESP") and is_icao_code("EST") and not is_icao_code("ESX")
     spanish = line.replace("GBR", "ESP")

@@ -287,7 +287,8 @@ def settle_field(f: MrzField, grid: list[list[Cell]]) -> bool:
 
 def settle_code(f: MrzField, grid: list[list[Cell]]) -> None:
     """A state code that is no real code is repaired when exactly one of the recogniser's
-    alternatives, in one position, makes it one (the list of codes is its check digit)."""
+    alternatives, in one position it was unsure of, makes it one (the list of codes is its
+    check digit)."""
     row = grid[f.line]
     text = "".join(c.char for c in row[f.start : f.end])
     if is_icao_code(text.rstrip(FILLER)):
@@ -295,6 +296,7 @@ def settle_code(f: MrzField, grid: list[list[Cell]]) -> None:
     fixes = {
         (pos, char)
         for pos in range(f.start, f.end)
+        if row[pos].prob < CERTAIN
         for char, p in row[pos].others
         if char in LETTERS
         and p >= MIN_CODE_ALTERNATIVE
