@@ -249,3 +249,28 @@ def test_labels_that_several_documents_print_name_none_of_them(template_id: str)
     labels = [f.label for f in template.fields if f.label]
     assert labels  # the German passport prints the card's; many print the British ones
     assert classify(None, labels, template.country).document_name == ""
+
+
+def test_a_national_number_that_points_at_its_country_names_the_document_printing_it():
+    nik, pan, thai = "5171012008479784", "EVQPJ3775K", "1101700203450"
+    # a NIK's and a PAN's structure (region, date; holder type) count in the client's country
+    assert classify(None, [nik, "SELATAN"], "ID").document_name == "Indonesia - Id Card (2011)"
+    assert classify(None, [pan, "01/1955"], "IN").document_name == "India - Pan Card (2018)"
+    # ... not without it: a PhilSys number has 16 digits too
+    assert classify(None, [nik], None).document_name == ""
+    assert classify(None, [nik], "PH").document_name == ""
+    # nor when the structure fails: no such province, a day 00
+    assert classify(None, ["9971012008479784"], "ID").document_name == ""
+    assert classify(None, ["5171010008479784"], "ID").document_name == ""
+    # a Thai number's check digit counts anywhere, as printed; a wrong one does not
+    assert classify(None, ["1 1017 00203 45 0"], None).document_name == "Thailand - Id Card"
+    assert classify(None, [f"No. {thai}"], None).document_name == "Thailand - Id Card"
+    assert classify(None, [thai[:-1] + "1"], "TH").document_name == ""
+
+
+def test_a_number_several_documents_print_names_none_by_itself():
+    cpf = "711.751.464-71"  # check digits pass; the CNH and the identity card print a CPF
+    assert classify(None, [cpf], "BR").document_name == ""
+    assert classify(None, [cpf, "CARTEIRA NACIONAL DE HABILITAÇÃO"], "BR").document_name == (
+        "Brazil - Driving License (2017)"
+    )

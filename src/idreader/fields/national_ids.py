@@ -168,6 +168,9 @@ SCHEMES: dict[str, tuple[str, Callable[[str], bool]]] = {
 }
 # Without a country: schemes whose check digits make a false match unlikely.
 STRONG = ("curp", "codice_fiscale", "cpf", "aadhaar", "th_id", "dni_es")
+# Schemes without check digits whose structure (region or type code, a date) still makes a
+# chance match unlikely among numbers of the country they belong to.
+STRUCTURED = ("nik", "mykad", "pan")
 
 
 def compact(value: str) -> str:
@@ -199,3 +202,13 @@ def detect_scheme(value: str, country: str | None = None) -> str | None:
     check-digit schemes are tried (in the order of ``STRONG``)."""
     names = schemes_for(country) if country else STRONG
     return next((n for n in names if validate_national_id(n, value)), None)
+
+
+def identifying_scheme(value: str, country: str, named: bool) -> str | None:
+    """The scheme of ``country`` that ``value`` is valid in, when that points at the country:
+    a scheme with check digits, or (when the client ``named`` the country) one of
+    ``STRUCTURED``; plain digit strings never do."""
+    trusted = STRONG + STRUCTURED if named else STRONG
+    return next(
+        (n for n in schemes_for(country) if n in trusted and validate_national_id(n, value)), None
+    )

@@ -1,6 +1,7 @@
 """Name the document. Catalogue entries that fit the MRZ (format, document code, issuing
 state) are ranked by their printed keywords and labels found, fuzzily, in the visual zone's
-text; the client's country only breaks ties. An MRZ that no specific entry explains is named
+text, and by the national numbers read that point at their country; the client's country
+otherwise only breaks ties. An MRZ that no specific entry explains is named
 by a generic ICAO entry: ``Country - Passport``, ``Country - Id Card``, ``Country - Visa``."""
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from functools import cache
 from idreader.barcode.aamva import AamvaRecord, document_description, document_name
 from idreader.catalogue import DocumentSpec, catalogue
 from idreader.countries import alpha3_to_alpha2, icao_code
+from idreader.fields.national_ids import compact, identifying_scheme
 from idreader.mrz.read import MrzResult
 from idreader.mrz.sketch import best_head_match, mrz_like_lines
 from idreader.pipeline.locate.shape import FORMAT_ASPECTS
@@ -33,6 +35,10 @@ GENERIC_SHARE = 0.75  # a generic name is less sure than a specific one
 SIZE_TOLERANCE = 0.06  # a rectified page's aspect is off by a few per cent at most
 FOLD = str.maketrans({"ß": "SS", "ẞ": "SS", "Đ": "D", "đ": "D", "Ø": "O", "ø": "O", "Ł": "L"})
 DIGIT_LOOKALIKES = str.maketrans("0158", "OISB")  # keywords are words: read OCR digits so
+# a national number that points at its country (check digits, or a structure of the country
+# the client named), shared among the documents that print it: as much as a header
+NUMBER_EVIDENCE = MIN_TEXT_EVIDENCE
+MIN_NUMBER_CHARS = 8
 # evidence of an unreadable MRZ line starting with the entry's code and state, by mismatches
 HEAD_EVIDENCE = {0: MIN_TEXT_EVIDENCE, 1: MIN_TEXT_EVIDENCE / 2}
 
@@ -123,6 +129,12 @@ class Text:
         self.run_together = "".join(words)  # for phrases read without their spaces
         self.lines = ["".join(line) for line in per_line]
         self.mrz_lines = mrz_like_lines(lines)  # an MRZ read as text: too blurred to read
+        self.numbers = {  # what may be a printed number: a line, or a piece of one
+            piece.strip().upper()
+            for line in lines
+            for piece in (line, *line.split())
+            if len(compact(piece)) >= MIN_NUMBER_CHARS
+        }
         self.index: dict[str, set[str]] = {}  # bigram -> words read that contain it
         for word in self.unknown:
             for pair in bigrams(word):
@@ -194,6 +206,32 @@ def head_evidence(spec: DocumentSpec, text: Text) -> float:
     return HEAD_EVIDENCE.get(misses, 0.0)
 
 
+def number_evidence(
+    candidates: Sequence[DocumentSpec], text: Text, hint: str | None
+) -> dict[str, float]:
+    """Evidence, per document name, from national numbers read that fit the pattern of a
+    field the document prints and point at its country (``identifying_scheme``)."""
+    printers: dict[str, set[str]] = {}  # number -> names of the documents that print it
+    for spec in candidates:
+        country = spec.country
+        if country is None:
+            continue
+        for pattern in (f.pattern for f in spec.fields if f.pattern):
+            for printed in text.numbers:
+                number = compact(printed)
+                if not (re.fullmatch(pattern, printed) or re.fullmatch(pattern, number)):
+                    continue
+                if identifying_scheme(number, country, country == hint):
+                    printers.setdefault(number, set()).add(spec.document_name())
+    evidence: dict[str, float] = {}
+    for names in printers.values():
+        for name in names:
+            evidence[name] = min(
+                NUMBER_EVIDENCE, evidence.get(name, 0.0) + NUMBER_EVIDENCE / len(names)
+            )
+    return evidence
+
+
 def mrz_score(mrz: MrzResult) -> float:
     return 0.6 if mrz.valid else 0.4
 
@@ -215,8 +253,10 @@ def by_text(
     of its size."""
     best, best_rank, best_evidence = None, 0.0, 0.0
     has_mrz = mrz is not None or bool(text.mrz_lines)
+    numbers = number_evidence(candidates, text, hint)
     for spec in candidates:
         keywords, labels = evidence(spec, text)
+        keywords += numbers.get(spec.document_name(), 0.0)
         if keywords < threshold:
             continue
         found = keywords + LABEL_WEIGHT * labels
