@@ -190,3 +190,39 @@ def test_restricted_decoding_counts_lookalikes_for_the_allowed_character():
     expected = {index[c] for c in ("<", *lookalikes()["<"]) if c in index}
     assert merged == expected and len(expected) > 1
     assert columns[starts[1]] == index["A"]
+
+
+def test_an_mrz_misread_in_a_steep_photo_is_read_again_on_the_rectified_page(tmp_path):
+    from idreader.mrz.parse import parse
+    from idreader.mrz.read import MrzResult
+    from idreader.pipeline.locate import rectify
+    from idreader.pipeline.orient import mrz_quad
+    from idreader.pipeline.reader import read_on_page
+    from idreader.synth.generate import Plan, make_sample
+
+    row = make_sample(Plan(n=1, seed=4, kinds=("id_td1_back",), defects=()), 0, tmp_path)
+    flat = cv2.imread(str(tmp_path / row["image"]))
+    h, w = flat.shape[:2]
+    # the right edge twice as tall as the left: a photo taken steeply from the right
+    quad = np.float32([[150, 420], [1150, 120], [1150, 1180], [150, 880]])
+    source = np.float32([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]])
+    matrix = cv2.getPerspectiveTransform(source, quad)
+    photo = cv2.warpPerspective(flat, matrix, (1300, 1300), borderValue=(40, 40, 40))
+    document = Document(corners=quad, pixels=rectify(photo, quad), edges_found=True)
+    broken = [row["mrz"][0][:-1] + ("1" if row["mrz"][0][-1] != "1" else "2"), *row["mrz"][1:]]
+    parsed = parse(broken)
+    assert parsed is not None and not parsed.valid
+    misread = MrzResult(parsed.format, broken, parsed, quad, np.array([1.0, 0.0]), 0.5)
+    found = read_on_page(document, misread)
+    assert found is not None and found.valid and found.lines == row["mrz"]
+    # its corners are the photo's: inside the document's quadrilateral, reading rightwards,
+    # and back on the page they frame the card's lowest part
+    contour = quad.reshape(-1, 1, 2)
+    inside = [cv2.pointPolygonTest(contour, (float(x), float(y)), True) for x, y in found.corners]
+    assert min(inside) > -3 and found.direction[0] > 0.9
+    on_page = mrz_quad(document, found)
+    assert on_page[:, 1].min() > 0.5 * document.pixels.shape[0]
+    # a valid reading, or a photo whose edges were not found, is left as it is
+    assert read_on_page(document, found) is found
+    whole = Document(corners=quad, pixels=photo, edges_found=False)
+    assert read_on_page(whole, misread) is misread

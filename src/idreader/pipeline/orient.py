@@ -26,6 +26,14 @@ def document_matrix(document: Document) -> np.ndarray:
     return cv2.getPerspectiveTransform(document.corners.astype(np.float32), target)
 
 
+def to_frame(document: Document, points: np.ndarray) -> np.ndarray:
+    """Rectified-document pixels -> input-image pixels."""
+    back = np.linalg.inv(document_matrix(document))
+    return cv2.perspectiveTransform(points.reshape(-1, 1, 2).astype(np.float64), back).reshape(
+        -1, 2
+    )
+
+
 def mrz_quad(document: Document, mrz: MrzResult) -> np.ndarray:
     """The MRZ's corners in rectified-document pixels."""
     corners = mrz.corners.reshape(-1, 1, 2).astype(np.float32)

@@ -13,7 +13,7 @@ import numpy as np
 from idreader.config import Settings, get_settings
 from idreader.fields import cross_check, find_labels, parse_date
 from idreader.mrz.fields import mrz_fields, mrz_status
-from idreader.mrz.read import DETECT_SIDE, MrzResult, read_mrz
+from idreader.mrz.read import DETECT_SIDE, MrzResult, rank, read_mrz
 from idreader.ocr.detect import detect_text
 from idreader.ocr.models import TINY_DETECTOR
 from idreader.ocr.models import warm_up as load_models
@@ -32,6 +32,7 @@ from idreader.pipeline.locate import (
     locate_document,
     rectify,
 )
+from idreader.pipeline.orient import to_frame
 from idreader.pipeline.portrait import find_portraits
 from idreader.pipeline.quality import PORTRAIT, check_quality
 from idreader.pipeline.restore import restore
@@ -113,7 +114,7 @@ def read_frame(frame: np.ndarray, country: str, today: dt.date, lap: Laps) -> tu
         document = locate_document(frame)
     with lap("mrz"):
         text_boxes = detect_text(frame, DETECT_SIDE, TINY_DETECTOR)
-        mrz = read_mrz(frame, text_boxes)
+        mrz = read_on_page(document, read_mrz(frame, text_boxes))
         from_mrz = mrz_fields(mrz, today) if mrz else []
     with lap("visual"):
         upright, zone = read_page(document, text_boxes, mrz)
@@ -152,6 +153,21 @@ def read_frame(frame: np.ndarray, country: str, today: dt.date, lap: Laps) -> tu
         corners=document.corners.tolist(),
     )
     return reading, Page(frame, document, upright, items, named, layout)
+
+
+def read_on_page(document: Document, found: MrzResult | None) -> MrzResult | None:
+    """An MRZ that read invalid in the photo is read again on the rectified page, where a
+    steep perspective no longer bends its lines apart; the better reading is kept, its
+    corners in the photo's pixels."""
+    if found is None or found.valid or not document.edges_found:
+        return found
+    flat = read_mrz(document.pixels)
+    if flat is None or rank(flat) <= rank(found):
+        return found
+    corners = to_frame(document, flat.corners).astype(np.float32)
+    baseline = corners[1] - corners[0]
+    direction = baseline / (np.linalg.norm(baseline) + 1e-9)
+    return replace(flat, corners=corners, direction=direction, order=[])
 
 
 def read_restored(
