@@ -274,3 +274,13 @@ def test_a_number_several_documents_print_names_none_by_itself():
     assert classify(None, [cpf, "CARTEIRA NACIONAL DE HABILITAÇÃO"], "BR").document_name == (
         "Brazil - Driving License (2017)"
     )
+
+
+def test_a_header_cut_by_the_page_edge_counts_for_the_part_read():
+    cnh = "Brazil - Driving License (2017)"
+    # the start or the end of "CARTEIRA NACIONAL DE HABILITAÇÃO", half of it or more
+    assert classify(None, ["CARTEIRA NACIONAL D", "BRUNA PEREIRA"], None).document_name == cnh
+    assert classify(None, ["NACIONAL DE HABILITAÇÃO"], None).document_name == cnh
+    # too little of it, or a piece from its middle, is no evidence
+    assert classify(None, ["CARTEIRA NACI"], None).document_name == ""
+    assert classify(None, ["IRA NACIONAL DE HABIL"], None).document_name == ""

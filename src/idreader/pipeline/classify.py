@@ -25,6 +25,8 @@ MIN_MRZ_EVIDENCE = 3.0  # the same among the entries of the MRZ's issuing state
 LABEL_WEIGHT = 0.5  # field labels are weaker evidence than header keywords
 MIN_MATCH = 0.75  # share of a word (or of a phrase's characters) that must be read right
 RUN_ON_MATCH = 0.8  # the same for a phrase found inside a longer run of letters: more luck
+CUT_SHARE = 0.5  # a phrase cut by the page's edge: the share of it a line must read as its
+CUT_CHARS = 12  # start or end (this many letters at least, read as right as a run-on phrase)
 MIN_LABEL_EVIDENCE = 12.0  # without any header keyword (a cut page), labels alone name a
 LABEL_MARGIN = 2.0  # document only when they point at it this many times more than any other
 HINT_BONUS = 0.5  # the client's country breaks ties, never more
@@ -163,7 +165,8 @@ class Text:
         return 1 - best / len(word) if best <= budget else 0.0
 
     def phrase(self, phrase: Phrase) -> float:
-        """Share of the phrase's characters read (0 below MIN_MATCH)."""
+        """Share of the phrase's characters read (0 below MIN_MATCH, unless a line reads as
+        its start or end: cut by the page's edge)."""
         words = phrase.words
         if words not in self.seen:
             size = sum(map(len, words))
@@ -171,8 +174,25 @@ class Text:
             if len(words) > 1 and found < MIN_MATCH:
                 run_on = self.run_on("".join(words))
                 found = run_on if run_on >= RUN_ON_MATCH else found
-            self.seen[words] = found if found >= MIN_MATCH else 0.0
+            cut = self.cut_off("".join(words)) if len(words) > 1 and found < MIN_MATCH else 0.0
+            self.seen[words] = found if found >= MIN_MATCH else cut
         return self.seen[words]
+
+    def cut_off(self, joined: str) -> float:
+        """Share of a phrase's characters read right in a line that reads as its start or
+        its end alone (CUT_SHARE of it at least): the rest lay beyond the page's edge."""
+        best = 0.0
+        for line in self.lines:
+            n = len(line)
+            if n < max(CUT_CHARS, CUT_SHARE * len(joined)) or n >= len(joined):
+                continue
+            budget = int(n * (1 - RUN_ON_MATCH))
+            for part in (joined[:n], joined[-n:]):
+                if line[0] == part[0] or line[-1] == part[-1]:
+                    slips = edits(line, part, budget)
+                    if slips <= budget:
+                        best = max(best, (n - slips) / len(joined))
+        return best
 
     def run_on(self, joined: str) -> float:
         """Share of a phrase's characters read right in a line that runs its words together
