@@ -231,6 +231,24 @@ def test_back_render_names_the_jurisdiction() -> None:
     assert any(name.startswith("Canada - ") for name in found.values())
 
 
+def test_only_californias_backs_print_californias_fine_print() -> None:
+    template = load_templates()[BACK]
+    ink = {}
+    for index in range(20):
+        rng = np.random.default_rng([5, index])
+        person = make_identity(
+            rng, "en-US", number_pattern="A9999999", validity_years=5, places=["X"], streets=["Y"]
+        )
+        document = render(template, person, rng)
+        grey = cv2.cvtColor(document.pixels, cv2.COLOR_BGR2GRAY)
+        h = grey.shape[0]
+        band = grey[int(0.04 * h) : int(0.14 * h)]  # the two lines of fine print
+        ink.setdefault(document.barcode["jurisdiction"] == "CA", []).append(
+            float((band < 120).mean())
+        )
+    assert min(ink[True]) > 0.01 and max(ink[False]) < 0.001, ink
+
+
 # ---------------------------------------------------------------- the fronts
 
 

@@ -189,7 +189,10 @@ def render(
     ctx = context(template, person)
     boxes: dict[str, list[int]] = {}
     truth: dict[str, dict[str, str]] = {}
+    jurisdiction = licence.card.jurisdiction if licence else None
     for item in template.header:
+        if "issuers" in item and jurisdiction not in item["issuers"]:
+            continue  # another issuer's print
         canvas.text(
             item["at"],
             evaluate(item["text"], ctx, False),
