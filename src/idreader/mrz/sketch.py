@@ -1,6 +1,7 @@
 """What an MRZ that could not be read still tells: a line of MRZ characters that starts
 with a document code and an issuing state ("P<PHL", "IDD<<") names the kind of document and
-its issuer, even when blur leaves its check digits unreadable."""
+its issuer, even when blur leaves its check digits unreadable; a line cut on its left by the
+photo's edge still shows, counted from its right end, a state code and check digits."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ import re
 from collections.abc import Sequence
 from functools import cache
 
-from idreader.mrz.correct import confusions
+from idreader.countries import is_icao_code
+from idreader.mrz.correct import confusions, field_ok
+from idreader.mrz.formats import MrzField, formats
 
 FILLER = "<"
 MIN_LENGTH = 26  # the shortest MRZ line is 30 characters; a few may be lost
@@ -53,3 +56,32 @@ def best_head_match(lines: Sequence[str], code: str, state: str) -> int:
     """Fewest mismatches between the expected head and the start of any of ``lines``."""
     head = expected_head(code, state)
     return min((head_mismatches(line, head) for line in lines), default=HEAD)
+
+
+def cut_states(lines: Sequence[str]) -> set[tuple[str, str]]:
+    """(format, state code) for each line that reads as a format's line cut on its left:
+    aligned by its right end, a check digit wholly in view passes and a real state code
+    stands where the line holds one (the nationality)."""
+    found = set()
+    for line in lines:
+        for fmt in formats().values():
+            cut = fmt.length - len(line)
+            if cut <= 0:
+                continue  # a whole line: its head tells
+            for row in range(fmt.lines):
+                seen = [f for f in fmt.fields if f.line == row and f.start >= cut]
+                if not any(_check_passes(line, f, cut) for f in seen):
+                    continue
+                for f in seen:
+                    if f.kind == "code" and f.key != "document_code":
+                        state = line[f.start - cut : f.end - cut].rstrip(FILLER)
+                        if is_icao_code(state):
+                            found.add((fmt.name, state))
+    return found
+
+
+def _check_passes(line: str, f: MrzField, cut: int) -> bool:
+    """Whether field ``f`` has a check digit and it passes, ``line`` lacking its first ``cut``."""
+    if f.check is None:
+        return False
+    return field_ok(f.key, line[f.start - cut : f.end - cut] + line[f.check - cut])

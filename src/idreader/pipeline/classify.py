@@ -17,7 +17,7 @@ from idreader.catalogue import DocumentSpec, catalogue
 from idreader.countries import alpha3_to_alpha2, icao_code
 from idreader.fields.national_ids import compact, identifying_scheme
 from idreader.mrz.read import MrzResult
-from idreader.mrz.sketch import best_head_match, mrz_like_lines
+from idreader.mrz.sketch import best_head_match, cut_states, mrz_like_lines
 from idreader.pipeline.locate.shape import FORMAT_ASPECTS
 
 MIN_TEXT_EVIDENCE = 8.0  # weighted keyword characters that name a document without an MRZ
@@ -131,6 +131,7 @@ class Text:
         self.run_together = "".join(words)  # for phrases read without their spaces
         self.lines = ["".join(line) for line in per_line]
         self.mrz_lines = mrz_like_lines(lines)  # an MRZ read as text: too blurred to read
+        self.cut_states = cut_states(self.mrz_lines)  # ... or cut by the photo's edge
         self.numbers = {  # what may be a printed number: a line, or a piece of one
             piece.strip().upper()
             for line in lines
@@ -210,7 +211,8 @@ class Text:
 
 def evidence(spec: DocumentSpec, text: Text) -> tuple[float, float]:
     """(keyword, label) evidence: weighted characters found; an MRZ line that starts with
-    the entry's document code and issuing state counts as keywords."""
+    the entry's document code and issuing state, or one cut on its left that shows the
+    state (``cut_states``), counts as keywords."""
     keywords, labels = phrases()[spec.id]
     return (
         sum(p.weight * text.phrase(p) for p in keywords) + head_evidence(spec, text),
@@ -222,6 +224,8 @@ def head_evidence(spec: DocumentSpec, text: Text) -> float:
     if not text.mrz_lines or spec.mrz is None or spec.country is None:
         return 0.0
     state = icao_code(spec.country)
+    if (spec.mrz.format, state) in text.cut_states:
+        return MIN_TEXT_EVIDENCE
     misses = min(best_head_match(text.mrz_lines, c, state) for c in spec.mrz.document_codes)
     return HEAD_EVIDENCE.get(misses, 0.0)
 
