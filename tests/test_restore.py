@@ -109,6 +109,27 @@ def test_on_a_small_photo_a_shorter_blur_counts(size: tuple[int, int]):
     assert estimate_blur(jpeg(shaken(big_card, 8, 30))) is None  # on 960 px it does not count
 
 
+def test_without_the_noise_floor_a_dark_noisy_defocus_shows(tmp_path):
+    """Noise fills the blur's spectral zeros; taking its floor off shows more defocus in
+    dark, noisy photos, and none in sharp ones."""
+    from idreader.pipeline.restore import dips_of, judge, working_copy
+    from idreader.synth.generate import Plan, make_sample
+
+    found = {}
+    for defects in (("defocus", "low_light", "noise"), ()):
+        plan = Plan(n=12, seed=31, defects=defects)
+        for index in range(12):
+            row = make_sample(plan, index, tmp_path)
+            small = working_copy(cv2.imread(str(tmp_path / row["image"])))
+            looks = [judge(dips, False) for dips in dips_of(small)]
+            found.setdefault(defects, []).append([b.kind if b else None for b in looks])
+    dark = found["defocus", "low_light", "noise"]
+    first = sum(looks[0] == "defocus" for looks in dark)
+    either = sum("defocus" in looks for looks in dark)
+    assert either >= first + 2 and not any("motion" in looks for looks in dark)
+    assert all(looks == [None, None] for looks in found[()])
+
+
 def test_a_flat_or_tiny_image_shows_no_blur():
     assert estimate_blur(np.full((600, 800, 3), 200, np.uint8)) is None
     assert estimate_blur(np.zeros((100, 100), np.uint8)) is None

@@ -11,10 +11,12 @@
         --defects motion_blur,low_resolution --workers 2
     idreader synth --n 40 --seed 14 --out /tmp/rcal/lowres-defocus \
         --defects defocus,low_resolution --workers 2
+    idreader synth --n 40 --seed 15 --out /tmp/rcal/dark-defocus \
+        --defects defocus,low_light,noise --workers 2
     .venv/bin/python training/calibrate_restore.py /tmp/rcal/*
 
-For each image, the cepstrum's dips (``restore.find_dips``) and what ``restore.judge`` makes
-of them; then, per true blur (shake, defocus, none), how often each verdict was given, and the
+For each image, the cepstrum's dips (``restore.dips_of``: as computed, then without the noise
+floor when the first shows nothing) and what ``restore.judge`` makes of them; then, per true blur (shake, defocus, none), how often each verdict was given, and the
 images where a blur was found that is not there or the wrong one.
 """
 
@@ -27,7 +29,7 @@ from pathlib import Path
 
 import cv2
 
-from idreader.pipeline.restore import cepstrum, find_dips, judge, luma, working_copy
+from idreader.pipeline.restore import dips_of, judge, working_copy
 
 TRUE_BLUR = {"motion_blur": "motion", "defocus": "defocus"}
 
@@ -40,10 +42,9 @@ def measure(folder: Path) -> list[dict]:
         blurs = [TRUE_BLUR[d["name"]] for d in truth["defects"] if d["name"] in TRUE_BLUR]
         # the reader learns of a screen from the copy check's score; here from the truth
         screen = any(d["name"] == "screen_recapture" for d in truth["defects"])
-        small = working_copy(pixels)
-        cep = cepstrum(luma(small))
-        dips = find_dips(cep, max(small.shape[:2])) if cep is not None else None
-        found = judge(dips, screen) if dips is not None else None
+        # the reader's two looks: the cepstrum, then the cepstrum without the noise floor
+        looks = [(dips, judge(dips, screen)) for dips in dips_of(working_copy(pixels))]
+        dips, found = next(((d, b) for d, b in looks if b), looks[0] if looks else (None, None))
         rows.append(
             {
                 "image": f"{folder.name}/{truth['image']}",

@@ -10,7 +10,8 @@ get the restored pixels: quality and copy checks look at the photo as it came.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -36,6 +37,10 @@ MIN_RING_FLOOR = 4.5  # px: on any photo, nearer rings are the image's own spect
 RING_SHARE = 0.15  # a ring's mean over its deepest point: a disk dips all round
 ON_RING = 1.5  # px: a disk's deepest point lies on its deepest ring
 DESCREEN_SIGMA = 1.5  # px: smooths away a screen's sub-pixel grid (pitch 2.5-4 px) before reading
+NOISE_FLOOR = 1.0  # share of the noise floor taken off the spectrum for a second estimate
+NYQUIST_BAND = 0.45  # cycles/px: frequencies beyond hold only noise on a blurred photo
+KEPT_FLOOR = 0.02  # of the noise floor: what the spectrum keeps where noise was all
+NOISY_RING = 8.0  # px, on any photo: the shortest ring that counts without the noise floor
 NOISE_TO_SIGNAL = {"motion": 0.005, "defocus": 0.01}  # Wiener regularisation, by kind
 
 
@@ -53,9 +58,9 @@ def luma(pixels: np.ndarray) -> np.ndarray:
     return cv2.cvtColor(pixels, cv2.COLOR_BGR2GRAY).astype(np.float32)
 
 
-def cepstrum(grey: np.ndarray) -> np.ndarray | None:
-    """The power cepstrum averaged over the most textured tiles, origin at the centre; None
-    when the image is too small or flat."""
+def power_spectrum(grey: np.ndarray) -> np.ndarray | None:
+    """The power spectrum averaged over the most textured tiles; None when the image is too
+    small or flat."""
     h, w = grey.shape
     tile = TILE if min(h, w) >= TILE else SMALL_TILE
     if min(h, w) < tile:
@@ -71,7 +76,18 @@ def cepstrum(grey: np.ndarray) -> np.ndarray | None:
     for y, x in chosen:
         patch = grey[y : y + tile, x : x + tile]
         power += np.abs(np.fft.fft2((patch - patch.mean()) * window)) ** 2
-    spectrum = np.log(power / len(chosen) + 1e-3)
+    return power / len(chosen)
+
+
+def cepstrum(power: np.ndarray, floor: float = 0.0) -> np.ndarray:
+    """The power cepstrum, origin at the centre. ``floor``: the share of the noise floor (the
+    spectrum's median near the Nyquist frequency, where blur leaves only noise) taken off
+    first, so that noise no longer fills the blur's spectral zeros."""
+    if floor:
+        f = np.fft.fftfreq(power.shape[0])
+        noise = float(np.median(power[np.hypot(*np.meshgrid(f, f)) > NYQUIST_BAND]))
+        power = np.maximum(power - floor * noise, KEPT_FLOOR * noise)
+    spectrum = np.log(power + 1e-3)
     return np.fft.fftshift(np.real(np.fft.ifft2(spectrum - spectrum.mean())))
 
 
@@ -110,6 +126,7 @@ class Dips:
     ring_radius: float  # sub-pixel
     ring_share: float  # the ring's mean over the deepest point's value: high on a disk
     side: int  # the analysed photo's longer side, px: what lengths count scales with it
+    floor_off: bool = False  # found with the noise floor taken off the spectrum
 
 
 def _jpeg_grid(xx: np.ndarray, yy: np.ndarray) -> np.ndarray:
@@ -184,19 +201,33 @@ def estimate_blur(pixels: np.ndarray, screen: bool = False) -> Blur | None:
 
 def _estimate(small: np.ndarray, screen: bool) -> Blur | None:
     """``estimate_blur`` of a photo already at most WORK_SIDE large."""
-    cep = cepstrum(luma(small))
-    return None if cep is None else judge(find_dips(cep, max(small.shape[:2])), screen)
+    return next((blur for dips in dips_of(small) if (blur := judge(dips, screen))), None)
+
+
+def dips_of(small: np.ndarray) -> Iterator[Dips]:
+    """The cepstrum's dips, then (when asked for more) those with the noise floor taken off:
+    a photo's noise fills the blur's spectral zeros."""
+    power = power_spectrum(luma(small))
+    if power is None:
+        return
+    side = max(small.shape[:2])
+    yield find_dips(cepstrum(power), side)
+    yield replace(find_dips(cepstrum(power, NOISE_FLOOR), side), floor_off=True)
 
 
 def judge(dips: Dips, screen: bool) -> Blur | None:
     """The shake or defocus the cepstrum's dips show, or None; ``screen`` as for
-    ``estimate_blur``."""
+    ``estimate_blur``. Without the noise floor, only a wide ring counts: taking the floor
+    off a sharp print's spectrum leaves near rings of its own, and shakes show without it."""
+    shortest_ring = NOISY_RING if dips.floor_off else at_scale(MIN_RING, dips.side, MIN_RING_FLOOR)
     if (
-        dips.ring_radius >= at_scale(MIN_RING, dips.side, MIN_RING_FLOOR)
+        dips.ring_radius >= shortest_ring
         and dips.ring_share >= RING_SHARE
         and abs(dips.near.distance - dips.ring_radius) <= ON_RING
     ):
         return Blur("defocus", dips.ring_radius / 2, 0.0, dips.ring_depth)
+    if dips.floor_off:
+        return None
     shake = dips.far
     deep_enough = SHAKE_DEPTH
     # a deeper dip nearer than any shake that counts: print, or a screen's grid
