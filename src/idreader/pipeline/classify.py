@@ -1,8 +1,8 @@
 """Name the document. Catalogue entries that fit the MRZ (format, document code, issuing
 state) are ranked by their printed keywords and labels found, fuzzily, in the visual zone's
 text, and by the national numbers read that point at their country; the client's country
-otherwise only breaks ties. An MRZ that no specific entry explains is named
-by a generic ICAO entry: ``Country - Passport``, ``Country - Id Card``, ``Country - Visa``."""
+otherwise only breaks ties. An MRZ that no specific entry explains is named by a generic
+ICAO entry: ``Country - Passport``, ``Country - Id Card``, ``Country - Visa``."""
 
 from __future__ import annotations
 
