@@ -204,6 +204,11 @@ def detect_scheme(value: str, country: str | None = None) -> str | None:
     return next((n for n in names if validate_national_id(n, value)), None)
 
 
+def may_identify(value: str) -> bool:
+    """Whether ``value`` is valid in a scheme that can point at its country (any country)."""
+    return any(validate_national_id(n, value) for n in STRONG + STRUCTURED)
+
+
 def identifying_scheme(value: str, country: str, named: bool) -> str | None:
     """The scheme of ``country`` that ``value`` is valid in, when that points at the country:
     a scheme with check digits, or (when the client ``named`` the country) one of

@@ -15,7 +15,7 @@ from functools import cache
 from idreader.barcode.aamva import AamvaRecord, document_description, document_name
 from idreader.catalogue import DocumentSpec, catalogue
 from idreader.countries import alpha3_to_alpha2, icao_code
-from idreader.fields.national_ids import compact, identifying_scheme
+from idreader.fields.national_ids import compact, identifying_scheme, may_identify
 from idreader.mrz.read import MrzResult
 from idreader.mrz.sketch import best_head_match, cut_states, mrz_like_lines
 from idreader.pipeline.locate.shape import FORMAT_ASPECTS
@@ -132,12 +132,13 @@ class Text:
         self.lines = ["".join(line) for line in per_line]
         self.mrz_lines = mrz_like_lines(lines)  # an MRZ read as text: too blurred to read
         self.cut_states = cut_states(self.mrz_lines)  # ... or cut by the photo's edge
-        self.numbers = {  # what may be a printed number: a line, or a piece of one
+        self.numbers = {  # national numbers as printed: a line, or a piece of one
             piece.strip().upper()
             for line in lines
             for piece in (line, *line.split())
-            if len(compact(piece)) >= MIN_NUMBER_CHARS
+            if len(compact(piece)) >= MIN_NUMBER_CHARS and may_identify(compact(piece))
         }
+        self.long_lines = [line for line in self.lines if len(line) >= CUT_CHARS]
         self.index: dict[str, set[str]] = {}  # bigram -> words read that contain it
         for word in self.unknown:
             for pair in bigrams(word):
@@ -183,7 +184,7 @@ class Text:
         """Share of a phrase's characters read right in a line that reads as its start or
         its end alone (CUT_SHARE of it at least): the rest lay beyond the page's edge."""
         best = 0.0
-        for line in self.lines:
+        for line in self.long_lines:
             n = len(line)
             if n < max(CUT_CHARS, CUT_SHARE * len(joined)) or n >= len(joined):
                 continue
