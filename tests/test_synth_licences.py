@@ -214,15 +214,22 @@ def test_back_images_decode_and_parse_to_their_truth(tmp_path) -> None:
     assert {version for _, version in seen} == set(VERSIONS)
 
 
-def test_back_render_names_the_jurisdiction() -> None:
+def rendered_backs(n: int = 20) -> list:
+    """The back template rendered for ``n`` holders (seeded), before any capture."""
     template = load_templates()[BACK]
-    found = {}
-    for index in range(20):
+    backs = []
+    for index in range(n):
         rng = np.random.default_rng([5, index])
         person = make_identity(
             rng, "en-US", number_pattern="A9999999", validity_years=5, places=["X"], streets=["Y"]
         )
-        document = render(template, person, rng)
+        backs.append(render(template, person, rng))
+    return backs
+
+
+def test_back_render_names_the_jurisdiction() -> None:
+    found = {}
+    for document in rendered_backs():
         barcode = document.barcode
         assert set(barcode) == {"iin", "jurisdiction", "version"}
         found[barcode["jurisdiction"]] = document.document_name
@@ -232,14 +239,8 @@ def test_back_render_names_the_jurisdiction() -> None:
 
 
 def test_only_californias_backs_print_californias_fine_print() -> None:
-    template = load_templates()[BACK]
     ink = {}
-    for index in range(20):
-        rng = np.random.default_rng([5, index])
-        person = make_identity(
-            rng, "en-US", number_pattern="A9999999", validity_years=5, places=["X"], streets=["Y"]
-        )
-        document = render(template, person, rng)
+    for document in rendered_backs():
         grey = cv2.cvtColor(document.pixels, cv2.COLOR_BGR2GRAY)
         h = grey.shape[0]
         band = grey[int(0.04 * h) : int(0.14 * h)]  # the two lines of fine print
