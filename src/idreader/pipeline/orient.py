@@ -29,9 +29,8 @@ def document_matrix(document: Document) -> np.ndarray:
 def to_frame(document: Document, points: np.ndarray) -> np.ndarray:
     """Rectified-document pixels -> input-image pixels."""
     back = np.linalg.inv(document_matrix(document))
-    return cv2.perspectiveTransform(points.reshape(-1, 1, 2).astype(np.float64), back).reshape(
-        -1, 2
-    )
+    points = points.reshape(-1, 1, 2).astype(np.float64)
+    return cv2.perspectiveTransform(points, back).reshape(-1, 2)
 
 
 def mrz_quad(document: Document, mrz: MrzResult) -> np.ndarray:
