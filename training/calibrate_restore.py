@@ -16,8 +16,9 @@
     .venv/bin/python training/calibrate_restore.py /tmp/rcal/*
 
 For each image, the cepstrum's dips (``restore.dips_of``: as computed, then without the noise
-floor when the first shows nothing) and what ``restore.judge`` makes of them; then, per true blur (shake, defocus, none), how often each verdict was given, and the
-images where a blur was found that is not there or the wrong one.
+floor when the first shows nothing) and what ``restore.judge`` makes of them; then, per true
+blur (shake, defocus, none), how often each verdict was given, and the images where a blur
+was found that is not there or the wrong one.
 """
 
 from __future__ import annotations
