@@ -132,11 +132,12 @@ class Text:
         self.lines = ["".join(line) for line in per_line]
         self.mrz_lines = mrz_like_lines(lines)  # an MRZ read as text: too blurred to read
         self.cut_states = cut_states(self.mrz_lines)  # ... or cut by the photo's edge
-        self.numbers = {  # national numbers as printed: a line, or a piece of one
-            piece.strip().upper()
-            for line in lines
-            for piece in (line, *line.split())
-            if len(compact(piece)) >= MIN_NUMBER_CHARS and may_identify(compact(piece))
+        pieces = {piece.strip().upper() for line in lines for piece in (line, *line.split())}
+        compacted = ((piece, compact(piece)) for piece in pieces)
+        self.numbers = {  # national numbers as printed (a line, or a piece of one) -> compact
+            printed: number
+            for printed, number in compacted
+            if len(number) >= MIN_NUMBER_CHARS and may_identify(number)
         }
         self.long_lines = [line for line in self.lines if len(line) >= CUT_CHARS]
         self.index: dict[str, set[str]] = {}  # bigram -> words read that contain it
@@ -173,11 +174,13 @@ class Text:
         if words not in self.seen:
             size = sum(map(len, words))
             found = sum(len(w) * self.word(w) for w in words) / size
-            if len(words) > 1 and found < MIN_MATCH:
-                run_on = self.run_on("".join(words))
-                found = run_on if run_on >= RUN_ON_MATCH else found
-            cut = self.cut_off("".join(words)) if len(words) > 1 and found < MIN_MATCH else 0.0
-            self.seen[words] = found if found >= MIN_MATCH else cut
+            if found < MIN_MATCH and len(words) > 1:
+                joined = "".join(words)
+                run_on = self.run_on(joined)
+                found = run_on if run_on >= RUN_ON_MATCH else self.cut_off(joined)
+            elif found < MIN_MATCH:
+                found = 0.0
+            self.seen[words] = found
         return self.seen[words]
 
     def cut_off(self, joined: str) -> float:
@@ -242,8 +245,7 @@ def number_evidence(
         if country is None:
             continue
         for pattern in (f.pattern for f in spec.fields if f.pattern):
-            for printed in text.numbers:
-                number = compact(printed)
+            for printed, number in text.numbers.items():
                 if not (re.fullmatch(pattern, printed) or re.fullmatch(pattern, number)):
                     continue
                 if identifying_scheme(number, country, country == hint):
