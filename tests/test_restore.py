@@ -11,16 +11,21 @@ import numpy as np
 import pytest
 
 import idreader.pipeline.reader as reader
+import idreader.pipeline.restore as restoring
 from idreader.config import Settings
 from idreader.pipeline import read
 from idreader.pipeline.decode import DecodedImage
+from idreader.pipeline.legibility import legibility
 from idreader.pipeline.quality import FOCUS
 from idreader.pipeline.restore import (
     DESCREEN_SIGMA,
     Blur,
     blur_kernel,
+    clearest,
     deconvolve,
+    dips_of,
     estimate_blur,
+    hypotheses,
     restore,
 )
 from idreader.pipeline.types import ERROR, OK, Deadline, Options
@@ -169,6 +174,53 @@ def test_a_large_photo_is_restored_at_its_own_size():
     assert restored is not None and restored.shape == big.shape
 
 
+def searched(photo: np.ndarray, deadline: Deadline | None = None) -> Blur | None:
+    return clearest(photo, None, hypotheses(list(dips_of(photo))), legibility, deadline)
+
+
+@pytest.mark.parametrize(("radius", "seed"), [(6, 0), (8, 1)])
+def test_a_defocus_is_found_by_how_well_the_print_reads_once_undone(radius: int, seed: int):
+    blur = searched(jpeg(defocused(text_card(seed), radius), 90))
+    assert blur is not None and blur.kind == "defocus"
+    assert 1 / 1.2 <= blur.size / radius <= 1.2  # the nearest rung of the ladder
+
+
+def test_a_shake_is_found_by_how_well_the_print_reads_once_undone():
+    blur = searched(jpeg(shaken(text_card(0), 20, 30), 90))
+    assert blur is not None and blur.kind == "motion"
+    assert abs(blur.size - 20) <= 2.5 and angle_gap(blur.angle, math.radians(30)) <= 6
+
+
+def test_no_blur_is_searched_for_on_a_legible_photo_or_past_the_deadline():
+    assert searched(jpeg(text_card(0), 90)) is None  # it reads as it is
+    assert searched(jpeg(defocused(text_card(0), 8), 90), Deadline(time.monotonic() - 1)) is None
+    photo = jpeg(defocused(text_card(0), 8), 90)
+    assert clearest(photo, None, hypotheses(list(dips_of(photo))), lambda px: 0.1, None) is None
+
+
+def test_a_blur_the_estimate_misses_is_undone_when_the_print_says_so(monkeypatch):
+    sharp = text_card(1)
+    photo = jpeg(defocused(sharp, 8), 90)
+    monkeypatch.setattr(restoring, "judge", lambda dips, screen: None)
+    assert restore(photo, screen=False) is None  # nothing to go by without a reader
+    restored = restore(photo, False, legibility)
+    assert restored is not None and legibility(restored) >= legibility(photo) + 0.25
+    inner = (slice(40, -40), slice(40, -40))
+    before = np.abs(photo[inner].astype(float) - sharp[inner]).mean()
+    assert np.abs(restored[inner].astype(float) - sharp[inner]).mean() < 0.9 * before
+
+
+def test_an_estimate_that_makes_the_print_read_worse_is_dropped(monkeypatch):
+    photo = jpeg(defocused(text_card(2), 3), 90)  # legible as it is
+    wrong = Blur("motion", 24.0, 1.0, 50.0)
+    monkeypatch.setattr(restoring, "judge", lambda dips, screen: wrong)
+    assert restore(photo, screen=False) is not None  # taken on trust without a reader
+    assert restore(photo, False, legibility) is None
+    shake = jpeg(shaken(text_card(2), 20, 30), 90)
+    right = estimate_blur(shake)
+    assert right is not None and clearest(shake, right, [], legibility, None) is right
+
+
 def on_screen(pixels: np.ndarray, pitch: float = 3.2) -> np.ndarray:
     """Under a screen's sub-pixel grid: R, G, B stripes and dark row gaps."""
     yy, xx = np.mgrid[: pixels.shape[0], : pixels.shape[1]].astype(np.float32) / pitch
@@ -223,13 +275,13 @@ def test_a_shaken_passport_is_read_once_restored(shaken_passport, monkeypatch):
     assert "restore" in restored.timings
     # the quality check judges the photo as it came, not the restored one
     assert restored.quality is not None and restored.quality[FOCUS] == ERROR
-    monkeypatch.setattr(reader, "restore", lambda pixels, screen: None)
+    monkeypatch.setattr(reader, "restore", lambda *args: None)
     unrestored = read(shaken_passport, "GB")
     assert unrestored.status.mrz != OK  # the test would fail without the stage
 
 
 def test_a_successful_reading_is_not_looked_at_again(monkeypatch):
-    def refuse(pixels: np.ndarray, screen: bool) -> None:
+    def refuse(*args) -> None:
         raise AssertionError("a successful reading was restored")
 
     monkeypatch.setattr(reader, "restore", refuse)

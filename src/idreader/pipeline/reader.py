@@ -25,6 +25,7 @@ from idreader.pipeline.decode import DecodedImage, decode_image
 from idreader.pipeline.extract import extract_fields, value_lines
 from idreader.pipeline.forgery import detect_forgery
 from idreader.pipeline.graphics import crop_graphics
+from idreader.pipeline.legibility import legibility
 from idreader.pipeline.locate import (
     format_width_mm,
     frame_aspect,
@@ -185,7 +186,9 @@ def read_restored(
     rectified pixels stay the original ones, which the quality and copy checks judge."""
     with lap("restore"):
         screen = screen_score(frame, page.document.corners) >= screen_min
-        restored = restore(frame, screen)
+        # a search for the blur leaves time for reading the restored photo
+        search = Deadline(lap.deadline.at - sum(lap.seconds.values()))
+        restored = restore(frame, screen, legibility, search)
     if restored is None:
         return reading, page
     try:

@@ -5,16 +5,22 @@ straight shake of length L zeroes the spectrum every 1/L along its direction, wh
 negative peak L pixels from the cepstrum's origin; a defocus disk of radius R leaves a negative
 ring of radius about 2R. A Wiener filter then undoes that kernel on the luma. Only the readers
 get the restored pixels: quality and copy checks look at the photo as it came.
+
+When the cepstrum shows no blur clearly enough, its dips still name shakes worth trying, and
+a defocus may be any of a ladder of radii: each is undone in turn, and the one whose print
+reads best (``legibility``) wins, if it reads clearly better than the photo as it is.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
+
+from idreader.pipeline.types import Deadline
 
 WORK_SIDE = 1280  # blur is estimated and undone on a copy at most this large
 TILE = 256  # cepstrum tile side
@@ -42,6 +48,15 @@ NYQUIST_BAND = 0.45  # cycles/px: frequencies beyond hold only noise on a blurre
 KEPT_FLOOR = 0.02  # of the noise floor: what the spectrum keeps where noise was all
 NOISY_RING = 8.0  # px, on any photo: the shortest ring that counts without the noise floor
 NOISE_TO_SIGNAL = {"motion": 0.005, "defocus": 0.01}  # Wiener regularisation, by kind
+# The search when the estimate is unsure: disk radii tried (px on a CALIBRATED_SIDE photo; a
+# ratio of 1.4 apart, up to the strongest defocus that leaves print legible at all), and how
+# much better the winner must read than the photo as it is.
+DEFOCUS_LADDER = (1.5, 2.1, 3.0, 4.2, 6.0, 8.4)
+CLEARER = 1.25  # times the photo's legibility...
+MIN_GAIN = 0.08  # ... and at least this much more (about 8 more characters read)
+SAME_SHAKE = 1.0  # px: shakes nearer each other than this are tried once
+LEGIBLE = 1 / 3  # a photo reading more is legible: a blur the estimate missed is mild
+SEARCH_SIDE = 800  # px: the search reads restorations of a copy at most this large
 
 
 @dataclass(frozen=True)
@@ -113,6 +128,11 @@ class Dip:
     @property
     def distance(self) -> float:
         return math.hypot(*self.at)
+
+    @property
+    def angle(self) -> float:
+        """The direction of a shake with this dip: radians from +x, y down, in [0, pi)."""
+        return math.atan2(self.at[1], self.at[0]) % math.pi
 
 
 @dataclass(frozen=True)
@@ -234,8 +254,7 @@ def judge(dips: Dips, screen: bool) -> Blur | None:
     if dips.near.distance < shortest_shake(dips.side):
         deep_enough = SHAKE_ON_SCREEN if screen else SHAKE_BESIDE
     if shake.depth >= deep_enough and ECHO[0] <= shake.echo <= ECHO[1] and shake.cover < LINE_COVER:
-        angle = math.atan2(shake.at[1], shake.at[0]) % math.pi
-        return Blur("motion", shake.distance, angle, shake.depth)
+        return Blur("motion", shake.distance, shake.angle, shake.depth)
     return None
 
 
@@ -260,33 +279,91 @@ def blur_kernel(blur: Blur) -> np.ndarray:
 def deconvolve(grey: np.ndarray, kernel: np.ndarray, noise_to_signal: float) -> np.ndarray:
     """Wiener deconvolution of one channel, its borders padded by reflection."""
     pad = kernel.shape[0] * 2
-    padded = cv2.copyMakeBorder(grey, pad, pad, pad, pad, cv2.BORDER_REFLECT)
+    padded = cv2.copyMakeBorder(grey.astype(np.float32), pad, pad, pad, pad, cv2.BORDER_REFLECT)
     h, w = padded.shape
     size = (cv2.getOptimalDFTSize(h), cv2.getOptimalDFTSize(w))
+    image = cv2.copyMakeBorder(padded, 0, size[0] - h, 0, size[1] - w, cv2.BORDER_CONSTANT)
     psf = np.zeros(size, np.float32)
     kh, kw = kernel.shape
     psf[:kh, :kw] = kernel
     psf = np.roll(psf, (-(kh // 2), -(kw // 2)), axis=(0, 1))
-    transfer = np.fft.rfft2(psf)
-    image = np.fft.rfft2(padded, s=size)
-    wiener = np.conj(transfer) / (np.abs(transfer) ** 2 + noise_to_signal)
-    restored = np.fft.irfft2(image * wiener, s=size)[
-        pad : pad + grey.shape[0], pad : pad + grey.shape[1]
-    ]
-    return restored.astype(np.float32)
+    transfer = cv2.dft(psf, flags=cv2.DFT_COMPLEX_OUTPUT)
+    gain = 1.0 / (transfer[..., 0] ** 2 + transfer[..., 1] ** 2 + noise_to_signal)
+    spectrum = cv2.mulSpectrums(
+        cv2.dft(image, flags=cv2.DFT_COMPLEX_OUTPUT), transfer, 0, conjB=True
+    )
+    spectrum *= gain[..., None]
+    restored = cv2.dft(spectrum, flags=cv2.DFT_INVERSE | cv2.DFT_SCALE | cv2.DFT_REAL_OUTPUT)
+    return restored[pad : pad + grey.shape[0], pad : pad + grey.shape[1]]
 
 
-def restore(pixels: np.ndarray, screen: bool) -> np.ndarray | None:
+def restore(
+    pixels: np.ndarray,
+    screen: bool,
+    legibility: Callable[[np.ndarray], float] | None = None,
+    deadline: Deadline | None = None,
+) -> np.ndarray | None:
     """The photo made easier to read: a screen's sub-pixel grid smoothed away when it was
-    taken off a screen, then its shake or defocus undone; None when neither applies."""
+    taken off a screen, then its shake or defocus undone; None when neither applies. With
+    ``legibility``, the estimate is checked and, where it is missing or makes the print read
+    worse, a blur is searched for (see the module's docstring) until ``deadline``."""
     small = working_copy(pixels)
-    blur = _estimate(small, screen)  # on the photo as taken: smoothing would hide a shake
+    dips = list(dips_of(small))  # on the photo as taken: smoothing would hide a shake
+    blur = next((blur for d in dips if (blur := judge(d, screen))), None)
     if screen:
         pixels = cv2.GaussianBlur(pixels, (0, 0), DESCREEN_SIGMA)
         small = working_copy(pixels)
+    if legibility and dips:
+        blur = clearest(small, blur, hypotheses(dips), legibility, deadline)
     if blur is None:
         return pixels if screen else None
     return undo(small, blur, pixels.shape[:2])
+
+
+def hypotheses(dips: list[Dips]) -> list[Blur]:
+    """Blurs worth trying when the estimate is unsure: a shake at each of the cepstrum's
+    deepest points far enough to count, then a defocus at each radius of the ladder."""
+    side = dips[0].side
+    points: list[Dip] = []
+    for dip in (d for found in dips for d in (found.near, found.far)):
+        seen = any(math.dist(dip.at, p.at) < SAME_SHAKE for p in points)
+        if dip.distance >= shortest_shake(side) and not seen:
+            points.append(dip)
+    shakes = [Blur("motion", p.distance, p.angle, p.depth) for p in points]
+    scale = side / CALIBRATED_SIDE
+    return [*shakes, *(Blur("defocus", r * scale, 0.0, 0.0) for r in DEFOCUS_LADDER)]
+
+
+def clearest(
+    small: np.ndarray,
+    estimate: Blur | None,
+    blurs: list[Blur],
+    legibility: Callable[[np.ndarray], float],
+    deadline: Deadline | None,
+) -> Blur | None:
+    """The blur to undo on ``small``: the ``estimate`` unless its undoing reads worse than
+    ``small`` as it is; else, when ``small`` hardly reads, the one of ``blurs`` whose undoing
+    reads best, if clearly better. The search reads a copy at most SEARCH_SIDE large, and
+    stops at ``deadline`` with what it has."""
+    scale = min(1.0, SEARCH_SIDE / max(small.shape[:2]))
+    if scale < 1:
+        small = cv2.resize(small, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+
+    def reads(blur: Blur) -> float:
+        return legibility(undo(small, replace(blur, size=blur.size * scale), small.shape[:2]))
+
+    as_is = legibility(small)
+    if estimate and reads(estimate) >= as_is:
+        return estimate
+    if as_is >= LEGIBLE:
+        return None
+    best, found = max(as_is * CLEARER, as_is + MIN_GAIN), None
+    for blur in (b for b in blurs if b != estimate):
+        if deadline and deadline.left() <= 0:
+            break
+        if (score := reads(blur)) > best:
+            best, found = score, blur
+    return found
 
 
 def undo(small: np.ndarray, blur: Blur, shape: tuple[int, int]) -> np.ndarray:
