@@ -210,12 +210,13 @@ def test_a_blur_the_estimate_misses_is_undone_when_the_print_says_so(monkeypatch
     assert np.abs(restored[inner].astype(float) - sharp[inner]).mean() < 0.9 * before
 
 
-def test_an_estimate_that_makes_the_print_read_worse_is_dropped(monkeypatch):
-    photo = jpeg(defocused(text_card(2), 3), 90)  # legible as it is
-    wrong = Blur("motion", 24.0, 1.0, 50.0)
-    monkeypatch.setattr(restoring, "judge", lambda dips, screen: wrong)
-    assert restore(photo, screen=False) is not None  # taken on trust without a reader
-    assert restore(photo, False, legibility) is None
+def test_off_a_screen_an_estimate_that_makes_the_print_read_worse_is_dropped(monkeypatch):
+    photo = jpeg(text_card(2), 90)
+    smoothed = cv2.GaussianBlur(photo, (0, 0), DESCREEN_SIGMA)
+    monkeypatch.setattr(restoring, "judge", lambda dips, screen: Blur("motion", 24.0, 1.0, 50.0))
+    assert not np.array_equal(restore(photo, True), smoothed)  # taken on trust without a reader
+    assert np.array_equal(restore(photo, True, legibility), smoothed)  # only the grid smoothed
+    assert restore(photo, False, legibility) is not None  # off paper, the estimate is trusted
     shake = jpeg(shaken(text_card(2), 20, 30), 90)
     right = estimate_blur(shake)
     assert right is not None and clearest(shake, right, [], legibility, None) is right

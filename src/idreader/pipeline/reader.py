@@ -186,9 +186,11 @@ def read_restored(
     rectified pixels stay the original ones, which the quality and copy checks judge."""
     with lap("restore"):
         screen = screen_score(frame, page.document.corners) >= screen_min
-        # a search for the blur leaves time for reading the restored photo
-        search = Deadline(lap.deadline.at - sum(lap.seconds.values()))
-        restored = restore(frame, screen, legibility, search)
+        # a blur is searched for only when the document went unnamed (a named one's print
+        # was read: a blur the estimate missed is mild), leaving time to read the photo again
+        unnamed = reading.status.doc_type != OK
+        until = Deadline(lap.deadline.at - sum(lap.seconds.values()))
+        restored = restore(frame, screen, legibility if unnamed else None, until)
     if restored is None:
         return reading, page
     try:

@@ -6,9 +6,10 @@ negative peak L pixels from the cepstrum's origin; a defocus disk of radius R le
 ring of radius about 2R. A Wiener filter then undoes that kernel on the luma. Only the readers
 get the restored pixels: quality and copy checks look at the photo as it came.
 
-When the cepstrum shows no blur clearly enough, its dips still name shakes worth trying, and
-a defocus may be any of a ladder of radii: each is undone in turn, and the one whose print
-reads best (``legibility``) wins, if it reads clearly better than the photo as it is.
+When the cepstrum shows no blur clearly enough (or, off a screen, one whose undoing makes the
+print read worse), its dips still name shakes worth trying, and a defocus may be any of a
+ladder of radii: each is undone in turn, and the one whose print reads best
+(``legibility``) wins, if it reads clearly better than the photo as it is.
 """
 
 from __future__ import annotations
@@ -305,15 +306,16 @@ def restore(
 ) -> np.ndarray | None:
     """The photo made easier to read: a screen's sub-pixel grid smoothed away when it was
     taken off a screen, then its shake or defocus undone; None when neither applies. With
-    ``legibility``, the estimate is checked and, where it is missing or makes the print read
-    worse, a blur is searched for (see the module's docstring) until ``deadline``."""
+    ``legibility``, a blur is searched for (see the module's docstring) until ``deadline``
+    where the estimate found none, or, on a photo off a screen (whose grid's harmonics can
+    pass for a shake), where its undoing makes the print read worse."""
     small = working_copy(pixels)
     dips = list(dips_of(small))  # on the photo as taken: smoothing would hide a shake
     blur = next((blur for d in dips if (blur := judge(d, screen))), None)
     if screen:
         pixels = cv2.GaussianBlur(pixels, (0, 0), DESCREEN_SIGMA)
         small = working_copy(pixels)
-    if legibility and dips:
+    if legibility and dips and (blur is None or screen):  # a screen's grid can pass for blur
         blur = clearest(small, blur, hypotheses(dips), legibility, deadline)
     if blur is None:
         return pixels if screen else None
