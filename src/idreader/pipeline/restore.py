@@ -15,7 +15,7 @@ ladder of radii: each is undone in turn, and the one whose print reads best
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 
 import cv2
@@ -217,12 +217,12 @@ def _deepest(cep: np.ndarray, where: np.ndarray, radius: np.ndarray, sigma: floa
 def estimate_blur(pixels: np.ndarray, screen: bool = False) -> Blur | None:
     """The photo's shake or defocus at WORK_SIDE scale, or None when it shows neither;
     ``screen``: the photo was taken off a screen, whose grid leaves dips of its own."""
-    return _estimate(working_copy(pixels), screen)
+    return first_blur(dips_of(working_copy(pixels)), screen)
 
 
-def _estimate(small: np.ndarray, screen: bool) -> Blur | None:
-    """``estimate_blur`` of a photo already at most WORK_SIDE large."""
-    return next((blur for dips in dips_of(small) if (blur := judge(dips, screen))), None)
+def first_blur(found: Iterable[Dips], screen: bool) -> Blur | None:
+    """The blur the first of the cepstrum's estimates (``dips_of``) shows, or None."""
+    return next((blur for dips in found if (blur := judge(dips, screen))), None)
 
 
 def dips_of(small: np.ndarray) -> Iterator[Dips]:
@@ -311,7 +311,7 @@ def restore(
     pass for a shake), where its undoing makes the print read worse."""
     small = working_copy(pixels)
     dips = list(dips_of(small))  # on the photo as taken: smoothing would hide a shake
-    blur = next((blur for d in dips if (blur := judge(d, screen))), None)
+    blur = first_blur(dips, screen)
     if screen:
         pixels = cv2.GaussianBlur(pixels, (0, 0), DESCREEN_SIGMA)
         small = working_copy(pixels)
