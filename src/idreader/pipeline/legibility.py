@@ -6,33 +6,24 @@ from __future__ import annotations
 
 import numpy as np
 
-from idreader.mrz.read import reading_corners
 from idreader.ocr.detect import detect_text
 from idreader.ocr.models import TINY_DETECTOR, TINY_RECOGNISER
-from idreader.ocr.recognise import TextLine, crop_line, recognise
+from idreader.ocr.recognise import TextLine
+from idreader.pipeline.orient import DETECT_SIDE, PROBE_LINES, PROBE_WIDTH, read_probes
 
-DETECT_SIDE = 480
-PROBE_LINES = 6  # longest lines read
-PROBE_WIDTH = 320  # px of each probe strip (its start)
 MIN_CONFIDENCE = 0.5  # a line read less surely than this is guessed, not legible
 CAPACITY = PROBE_LINES * PROBE_WIDTH / TINY_RECOGNISER.px_per_char  # characters the probes hold
 
 
 def legibility(pixels: np.ndarray) -> float:
-    """Confidence-weighted characters read on the longest lines, as a share of what the
-    probes can hold (0 to about 1); each line is read both ways up (a photo may be upside
-    down) and counted the way it reads better."""
+    """Confidence-weighted characters read on the longest lines, probed as the orient stage
+    probes them, as a share of what the probes can hold (0 to about 1); each line is read
+    both ways up (a photo may be upside down) and counted the way it reads better."""
     boxes = sorted(detect_text(pixels, DETECT_SIDE, TINY_DETECTOR), key=lambda b: -b.length)
     boxes = boxes[:PROBE_LINES]
     if not boxes:
         return 0.0
-    reads = [
-        recognise(
-            [crop_line(pixels, reading_corners(b, flip))[:, :PROBE_WIDTH] for b in boxes],
-            model=TINY_RECOGNISER,
-        )
-        for flip in (False, True)
-    ]
+    reads = [read_probes(pixels, boxes, flip) for flip in (False, True)]
     return sum(max(legible(a), legible(b)) for a, b in zip(*reads, strict=True)) / CAPACITY
 
 

@@ -10,7 +10,7 @@ import numpy as np
 from idreader.mrz.read import MrzResult, reading_corners
 from idreader.ocr.detect import TextBox, detect_text
 from idreader.ocr.models import TINY_DETECTOR, TINY_RECOGNISER
-from idreader.ocr.recognise import crop_line, recognise
+from idreader.ocr.recognise import TextLine, crop_line, recognise
 from idreader.pipeline.types import Document
 
 DETECT_SIDE = 480
@@ -69,13 +69,17 @@ def turns_from_text(pixels: np.ndarray, text_boxes: list[TextBox] | None = None)
     boxes = sorted(axis, key=lambda b: -b.length)[:PROBE_LINES]
     fluency = {}
     for flip in (False, True):
-        corners = [reading_corners(b, flip) for b in boxes]
-        strips = [crop_line(pixels, c)[:, :PROBE_WIDTH] for c in corners]
-        read = recognise(strips, model=TINY_RECOGNISER)
-        fluency[flip] = float(np.mean([ln.confidence for ln in read]))
+        fluency[flip] = float(np.mean([ln.confidence for ln in read_probes(pixels, boxes, flip)]))
     flip = fluency[True] > fluency[False]
     angle = long_side_angle(boxes[0], flip)
     return round(float(-angle) / 90) % 4
+
+
+def read_probes(pixels: np.ndarray, boxes: list[TextBox], flip: bool) -> list[TextLine]:
+    """The start (PROBE_WIDTH px) of each box's line, read by the tiny recogniser; ``flip``
+    reads it turned by 180 degrees."""
+    strips = [crop_line(pixels, reading_corners(b, flip))[:, :PROBE_WIDTH] for b in boxes]
+    return recognise(strips, model=TINY_RECOGNISER)
 
 
 def long_side_angle(box: TextBox, flip: bool = False) -> float:

@@ -73,8 +73,12 @@ class Laps:
         """Laps for reading the photo again, sharing these seconds, under a deadline that
         keeps OPTIONS_RESERVE_S for the options; None when a second reading as long as the
         first would not fit."""
-        soft = Deadline(self.deadline.at - OPTIONS_RESERVE_S)
-        return Laps(soft, self.seconds) if soft.left() > sum(self.seconds.values()) else None
+        second = Laps(Deadline(self.deadline.at - OPTIONS_RESERVE_S), self.seconds)
+        return second if second.before_a_reading().left() > 0 else None
+
+    def before_a_reading(self) -> Deadline:
+        """The deadline less a reading as long as the seconds spent so far."""
+        return Deadline(self.deadline.at - sum(self.seconds.values()))
 
     @contextmanager
     def __call__(self, stage: str) -> Iterator[None]:
@@ -189,8 +193,7 @@ def read_restored(
         # a blur is searched for only when the document went unnamed (a named one's print
         # was read: a blur the estimate missed is mild), leaving time to read the photo again
         unnamed = reading.status.doc_type != OK
-        until = Deadline(lap.deadline.at - sum(lap.seconds.values()))
-        restored = restore(frame, screen, legibility if unnamed else None, until)
+        restored = restore(frame, screen, legibility if unnamed else None, lap.before_a_reading())
     if restored is None:
         return reading, page
     try:

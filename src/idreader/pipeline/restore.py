@@ -280,7 +280,8 @@ def blur_kernel(blur: Blur) -> np.ndarray:
 def deconvolve(grey: np.ndarray, kernel: np.ndarray, noise_to_signal: float) -> np.ndarray:
     """Wiener deconvolution of one channel, its borders padded by reflection."""
     pad = kernel.shape[0] * 2
-    padded = cv2.copyMakeBorder(grey.astype(np.float32), pad, pad, pad, pad, cv2.BORDER_REFLECT)
+    grey = grey.astype(np.float32, copy=False)  # cv2.dft's real input
+    padded = cv2.copyMakeBorder(grey, pad, pad, pad, pad, cv2.BORDER_REFLECT)
     h, w = padded.shape
     size = (cv2.getOptimalDFTSize(h), cv2.getOptimalDFTSize(w))
     image = cv2.copyMakeBorder(padded, 0, size[0] - h, 0, size[1] - w, cv2.BORDER_CONSTANT)
