@@ -276,6 +276,22 @@ def test_a_number_several_documents_print_names_none_by_itself():
     )
 
 
+def test_a_number_is_evidence_only_for_the_documents_of_the_pages_size_that_print_it():
+    dni, id_1, id_3 = "84673228Q", 1.586, 1.42  # the DNI card and the passport print it
+    assert classify(None, ["ESPAÑA", dni], None).document_name == ""  # shared: too little
+    assert classify(None, ["ESPAÑA", dni], None, id_1).document_name == "Spain - Id Card (2015)"
+    assert classify(None, ["ESPAÑA", dni], None, id_3).document_name == "Spain - Passport"
+
+
+def test_a_number_one_lookalike_away_counts_only_in_the_clients_country():
+    misread = "846732280"  # the check letter Q read as 0
+    card = "Spain - Id Card (2015)"
+    assert classify(None, ["ESPAÑA", misread], "ES", 1.586).document_name == card
+    assert classify(None, ["ESPAÑA", misread], None, 1.586).document_name == ""
+    assert classify(None, ["ESPAÑA", misread], "MX", 1.586).document_name == ""
+    assert classify(None, ["ESPAÑA", "846732281"], "ES", 1.586).document_name == ""  # I: no
+
+
 def test_a_header_cut_by_the_page_edge_counts_for_the_part_read():
     cnh = "Brazil - Driving License (2017)"
     # the start or the end of "CARTEIRA NACIONAL DE HABILITAÇÃO", half of it or more

@@ -28,6 +28,7 @@ from idreader.fields import (
     values_agree,
 )
 from idreader.fields.national_ids import SCHEMES, STRONG, _verhoeff_ok
+from idreader.fields.normalise import ALL_LOOKALIKES, repair_lookalikes
 from idreader.fields.script import COUNTRY_LCID, SCRIPT_LCID
 from idreader.fields.text import plain
 from idreader.pipeline.types import ERROR, NOT_DONE, OK, FieldReading
@@ -836,3 +837,18 @@ def test_numbers_misread_by_a_lookalike_are_repaired_only_when_one_reading_fits(
     # two swaps would fit equally well: no guess, the reading stays invalid
     assert normalise_value("Document Number", "1O", pattern=r"^\d[A-Z0-9]$") == ("1O", OK)
     assert normalise_value("Document Number", "OO", pattern=r"^(0O|O0)$") == ("OO", ERROR)
+
+
+def test_a_digit_may_stand_for_any_of_its_lookalike_letters_when_one_alone_passes():
+    def dni(v: str) -> bool:
+        return validate_national_id("dni_es", v) == OK
+
+    # the check letter Q of 84673228Q read as 0: O, Q and D are tried, only Q passes
+    assert repair_lookalikes("846732280", dni, ALL_LOOKALIKES, most=1) == "84673228Q"
+    assert repair_lookalikes("846732280", dni) is None  # O alone: not a DNI letter
+    assert repair_lookalikes("846732281", dni, ALL_LOOKALIKES, most=1) is None  # I: no
+    # a check both Q and D would pass: no guess
+    assert repair_lookalikes("10", lambda v: v in ("1Q", "1D"), ALL_LOOKALIKES) is None
+    # at most ``most`` swaps
+    assert repair_lookalikes("0O", lambda v: v == "O0", most=1) is None
+    assert repair_lookalikes("0O", lambda v: v == "O0", most=2) == "O0"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from idreader.countries import is_icao_code
 from idreader.fields.dates import parse_date
@@ -39,6 +39,9 @@ NAME_FIELDS = frozenset(
 MEASURE_FIELDS = frozenset({"Height", "Weight"})
 MEASURE_UNIT = re.compile(r"\s*(cm|m|kg|lbs?|ib)\.?$", re.IGNORECASE)  # 'Ib': OCR's 'lb'
 LOOKALIKES = dict(zip("O0I1S5B8Z2G6QD", "0O1I5S8B2Z6G00", strict=True))
+# ... and every letter a digit may stand for (a check letter Q or D read as 0): for a
+# check that only one of them can pass
+ALL_LOOKALIKES = LOOKALIKES | {"0": "OQD"}
 MAX_LOOKALIKE_SPOTS, MAX_LOOKALIKE_SWAPS = 12, 3
 COUNTRY_CODE_FIELDS = frozenset({"Issuing State Code", "Nationality Code"})
 
@@ -84,19 +87,26 @@ def _number_check(
     return None
 
 
-def repair_lookalikes(value: str, valid: Callable[[str], bool]) -> str | None:
-    """The one reading of ``value`` with the fewest lookalike swaps (O/0, I/1, S/5, B/8, Z/2,
-    G/6) that ``valid`` accepts (its format, its check digits), or None when there is none
-    or more than one: as for the MRZ, never a guess between two."""
-    spots = [i for i, c in enumerate(value) if c in LOOKALIKES][:MAX_LOOKALIKE_SPOTS]
-    for n in range(1, MAX_LOOKALIKE_SWAPS + 1):
+def repair_lookalikes(
+    value: str,
+    valid: Callable[[str], bool],
+    swaps: Mapping[str, str] = LOOKALIKES,
+    most: int = MAX_LOOKALIKE_SWAPS,
+) -> str | None:
+    """The one reading of ``value`` with the fewest (at ``most``) lookalike swaps (O/0, I/1,
+    S/5, B/8, Z/2, G/6; ``swaps`` maps a character to those it may stand for) that ``valid``
+    accepts (its format, its check digits), or None when there is none or more than one: as
+    for the MRZ, never a guess between two."""
+    spots = [i for i, c in enumerate(value) if c in swaps][:MAX_LOOKALIKE_SPOTS]
+    for n in range(1, most + 1):
         found = set()
         for chosen in itertools.combinations(spots, n):
-            chars = list(value)
-            for i in chosen:
-                chars[i] = LOOKALIKES[chars[i]]
-            if valid(candidate := "".join(chars)):
-                found.add(candidate)
+            for swapped in itertools.product(*(swaps[value[i]] for i in chosen)):
+                chars = list(value)
+                for i, char in zip(chosen, swapped, strict=True):
+                    chars[i] = char
+                if valid(candidate := "".join(chars)):
+                    found.add(candidate)
         if found:
             return found.pop() if len(found) == 1 else None
     return None

@@ -16,6 +16,7 @@ from idreader.barcode.aamva import AamvaRecord, document_description, document_n
 from idreader.catalogue import DocumentSpec, catalogue
 from idreader.countries import alpha3_to_alpha2, icao_code
 from idreader.fields.national_ids import compact, identifying_scheme, may_identify
+from idreader.fields.normalise import ALL_LOOKALIKES, repair_lookalikes
 from idreader.mrz.read import MrzResult
 from idreader.mrz.sketch import best_head_match, cut_states, mrz_like_lines
 from idreader.pipeline.locate.shape import FORMAT_ASPECTS
@@ -40,7 +41,7 @@ DIGIT_LOOKALIKES = str.maketrans("0158", "OISB")  # keywords are words: read OCR
 # a national number that points at its country (check digits, or a structure of the country
 # the client named), shared among the documents that print it: as much as a header
 NUMBER_EVIDENCE = MIN_TEXT_EVIDENCE
-MIN_NUMBER_CHARS = 8
+MIN_NUMBER_CHARS, MAX_NUMBER_CHARS = 8, 18  # CURP's 18 the longest
 # evidence of an unreadable MRZ line starting with the entry's code and state, by mismatches
 HEAD_EVIDENCE = {0: MIN_TEXT_EVIDENCE, 1: MIN_TEXT_EVIDENCE / 2}
 
@@ -133,12 +134,18 @@ class Text:
         self.mrz_lines = mrz_like_lines(lines)  # an MRZ read as text: too blurred to read
         self.cut_states = cut_states(self.mrz_lines)  # ... or cut by the photo's edge
         pieces = {piece.strip().upper() for line in lines for piece in (line, *line.split())}
-        compacted = ((piece, compact(piece)) for piece in pieces)
+        compacted = {piece: compact(piece) for piece in pieces}
         self.numbers = {  # national numbers as printed (a line, or a piece of one) -> compact
             printed: number
-            for printed, number in compacted
+            for printed, number in compacted.items()
             if len(number) >= MIN_NUMBER_CHARS and may_identify(number)
         }
+        self.repaired = {  # ... and those one lookalike away (a check letter Q read as 0)
+            printed: repaired
+            for printed, number in compacted.items()
+            if MIN_NUMBER_CHARS <= len(number) <= MAX_NUMBER_CHARS and printed not in self.numbers
+            and (repaired := repair_lookalikes(number, may_identify, ALL_LOOKALIKES, most=1))
+        }  # fmt: skip
         self.long_lines = [line for line in self.lines if len(line) >= CUT_CHARS]
         self.index: dict[str, set[str]] = {}  # bigram -> words read that contain it
         for word in self.unknown:
@@ -235,17 +242,20 @@ def head_evidence(spec: DocumentSpec, text: Text) -> float:
 
 
 def number_evidence(
-    candidates: Sequence[DocumentSpec], text: Text, hint: str | None
+    candidates: Sequence[DocumentSpec], text: Text, hint: str | None, aspect: float | None
 ) -> dict[str, float]:
     """Evidence, per document name, from national numbers read that fit the pattern of a
-    field the document prints and point at its country (``identifying_scheme``)."""
+    field the document prints and point at its country (``identifying_scheme``), shared
+    among the documents of the page's size that print it; a number read one lookalike away
+    counts only in the country the client named."""
     printers: dict[str, set[str]] = {}  # number -> names of the documents that print it
     for spec in candidates:
         country = spec.country
-        if country is None:
+        if country is None or not size_fits(spec, aspect):
             continue
+        read = text.numbers | text.repaired if country == hint else text.numbers
         for pattern in (f.pattern for f in spec.fields if f.pattern):
-            for printed, number in text.numbers.items():
+            for printed, number in read.items():
                 if not (re.fullmatch(pattern, printed) or re.fullmatch(pattern, number)):
                     continue
                 if identifying_scheme(number, country, country == hint):
@@ -280,7 +290,7 @@ def by_text(
     of its size."""
     best, best_rank, best_evidence = None, 0.0, 0.0
     has_mrz = mrz is not None or bool(text.mrz_lines)
-    numbers = number_evidence(candidates, text, hint)
+    numbers = number_evidence(candidates, text, hint, aspect)
     for spec in candidates:
         keywords, labels = evidence(spec, text)
         keywords += numbers.get(spec.document_name(), 0.0)
