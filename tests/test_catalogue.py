@@ -300,3 +300,13 @@ def test_a_header_cut_by_the_page_edge_counts_for_the_part_read():
     # too little of it, or a piece from its middle, is no evidence
     assert classify(None, ["CARTEIRA NACI"], None).document_name == ""
     assert classify(None, ["IRA NACIONAL DE HABIL"], None).document_name == ""
+
+
+def test_a_field_names_only_a_known_national_number_scheme():
+    from pydantic import ValidationError
+
+    from idreader.catalogue import FieldSpec
+
+    assert FieldSpec(name="Personal Number", scheme="curp").scheme == "curp"
+    with pytest.raises(ValidationError, match="unknown national number scheme"):
+        FieldSpec(name="Personal Number", scheme="curp2")

@@ -852,3 +852,39 @@ def test_a_digit_may_stand_for_any_of_its_lookalike_letters_when_one_alone_passe
     # at most ``most`` swaps
     assert repair_lookalikes("0O", lambda v: v == "O0", most=1) is None
     assert repair_lookalikes("0O", lambda v: v == "O0", most=2) == "O0"
+
+
+def catalogue_numbers() -> list[tuple[str, str, str, str]]:
+    from idreader.catalogue import catalogue
+
+    fields = {(s.country, f.name, f.scheme, f.pattern) for s in catalogue() for f in s.fields}
+    return sorted(field for field in fields if field[2])
+
+
+@pytest.mark.parametrize(("country", "name", "scheme", "pattern"), catalogue_numbers())
+def test_catalogue_numbers_pass_their_pattern_and_scheme_as_printed(
+    country: str, name: str, scheme: str, pattern: str
+) -> None:
+    """A national number the catalogue prints is checked by its pattern (separators as
+    printed or not) and by its scheme: a pattern alone passes a wrong check digit."""
+    both = scheme in LOCAL and scheme in SYNTH_SCHEMES  # DNI: NIEs locally, DNIs generated
+    pool = samples(scheme) + (generated(scheme, 50) if both else [])
+    printed = [v for v in pool if re.fullmatch(pattern, v)]
+    assert len(printed) >= 20, f"samples of {scheme} do not fit {pattern}"
+    for value in printed[:20]:
+        checked = normalise_value(name, value, scheme=scheme, pattern=pattern, country=country)
+        assert checked[1] == OK, (value, checked)
+
+
+def test_a_number_fitting_its_pattern_fails_on_its_check_digits():
+    curp = r"^[A-Z]{4}\d{6}[HM][A-Z]{5}[A-Z0-9]\d$"
+    good, bad = "BOXW310820HNERXN09", "BOXW310820HNERXN08"
+    assert normalise_value("Personal Number", good, scheme="curp", pattern=curp) == (good, OK)
+    assert normalise_value("Personal Number", bad, scheme="curp", pattern=curp) == (bad, ERROR)
+    cnic = r"^\d{5}-\d{7}-\d$"  # printed with its dashes
+    assert normalise_value("Personal Number", "35202-1234567-1", pattern=cnic)[1] == OK
+    # the check letter read as a digit: the scheme picks the one letter that passes
+    dni = r"^\d{8}[A-Z]$"
+    assert normalise_value("Document Number", "846732280", scheme="dni_es", pattern=dni) == (
+        "84673228Q", OK
+    )

@@ -12,6 +12,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
 from idreader.countries import country_name, is_assigned_alpha2
+from idreader.fields.national_ids import SCHEMES
 
 MrzFormatName = Literal["TD1", "TD2", "TD3", "MRVA", "MRVB", "FRID"]
 
@@ -36,6 +37,7 @@ class FieldSpec(_Frozen):
     box: tuple[float, float, float, float] | None = None  # x0, y0, x1, y1 of the upright page
     labels: tuple[str, ...] = ()  # printed labels, one per language
     pattern: str | None = None  # regular expression the value matches
+    scheme: str | None = None  # national number scheme (fields.national_ids) it passes
     # regular expression finding the value in a field that prints more (a number and its
     # issuer); the first match is the value, the whole print stays the original value
     part: str | None = None
@@ -46,6 +48,13 @@ class FieldSpec(_Frozen):
         if box is not None and not (0 <= box[0] < box[2] <= 1 and 0 <= box[1] < box[3] <= 1):
             raise ValueError(f"box {box} is not a relative x0 < x1, y0 < y1 rectangle")
         return box
+
+    @field_validator("scheme")
+    @classmethod
+    def _known_scheme(cls, scheme: str | None) -> str | None:
+        if scheme is not None and scheme not in SCHEMES:
+            raise ValueError(f"unknown national number scheme {scheme!r}")
+        return scheme
 
     @field_validator("pattern", "part")
     @classmethod

@@ -76,15 +76,17 @@ def normalise_sex(
 def _number_check(
     field_name: str, scheme: str | None, pattern: str | None, country: str | None
 ) -> Callable[[str], bool] | None:
-    """What a number must pass: its national scheme, the template's pattern, or for a
-    Personal Number any scheme of the country; None when nothing checks it."""
-    if scheme:
-        return lambda v: _national(scheme, v) == OK
+    """What a number must pass: the template's pattern (as printed, or without its
+    separators) and its national scheme; for a Personal Number without either, any scheme
+    of the country; None when nothing checks it."""
+    checks: list[Callable[[str], bool]] = []
     if pattern:
-        return lambda v: _pattern_ok(pattern, compact(v))
-    if field_name == "Personal Number" and schemes_for(country):
-        return lambda v: detect_scheme(v, country) is not None
-    return None
+        checks.append(lambda v: _pattern_ok(pattern, v) or _pattern_ok(pattern, compact(v)))
+    if scheme:
+        checks.append(lambda v: _national(scheme, v) == OK)
+    elif not pattern and field_name == "Personal Number" and schemes_for(country):
+        checks.append(lambda v: detect_scheme(v, country) is not None)
+    return (lambda v: all(check(v) for check in checks)) if checks else None
 
 
 def repair_lookalikes(
@@ -188,7 +190,8 @@ def normalise_value(
             return value, NOT_DONE
         if check(value):
             return value, OK
-        repaired = repair_lookalikes(value, check)
+        # a scheme's check digits choose among the letters a digit may stand for
+        repaired = repair_lookalikes(value, check, ALL_LOOKALIKES if scheme else LOOKALIKES)
         return (repaired, OK) if repaired else (value, ERROR)
     if re.search(r"Address|Place", field_name):  # "TIJUANA,B.C." as printed: "TIJUANA, B.C."
         return space_after_commas(clean), NOT_DONE

@@ -131,11 +131,12 @@ def reading(
     f: Found, order: str, languages: Sequence[str], country: str | None, today: dt.date
 ) -> FieldReading:
     pattern = f.spec.pattern if f.spec else None
+    scheme = f.spec.scheme if f.spec else None
 
     def normalise(text: str) -> tuple[str, int]:
         return normalise_value(
             f.name, text, order=order, languages=languages, country=country, today=today,
-            pattern=pattern,
+            scheme=scheme, pattern=pattern,
         )  # fmt: skip
 
     text = f.text
