@@ -91,7 +91,8 @@ def power_spectrum(grey: np.ndarray) -> np.ndarray | None:
     power = np.zeros((tile, tile), np.float64)
     for y, x in chosen:
         patch = grey[y : y + tile, x : x + tile]
-        power += np.abs(np.fft.fft2((patch - patch.mean()) * window)) ** 2
+        spectrum = cv2.dft((patch - patch.mean()) * window, flags=cv2.DFT_COMPLEX_OUTPUT)
+        power += spectrum[..., 0].astype(np.float64) ** 2 + spectrum[..., 1] ** 2
     return power / len(chosen)
 
 
