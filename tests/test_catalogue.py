@@ -10,9 +10,10 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
+from pydantic import ValidationError
 
 from conftest import SHARED
-from idreader.catalogue import DocumentSpec, catalogue, parse_catalogue
+from idreader.catalogue import DocumentSpec, FieldSpec, catalogue, parse_catalogue
 from idreader.mrz.parse import parse
 from idreader.mrz.read import MrzResult, read_mrz
 from idreader.pipeline.classify import classify, name_from_mrz, words_of
@@ -303,10 +304,6 @@ def test_a_header_cut_by_the_page_edge_counts_for_the_part_read():
 
 
 def test_a_field_names_only_a_known_national_number_scheme():
-    from pydantic import ValidationError
-
-    from idreader.catalogue import FieldSpec
-
     assert FieldSpec(name="Personal Number", scheme="curp").scheme == "curp"
     with pytest.raises(ValidationError, match="unknown national number scheme"):
         FieldSpec(name="Personal Number", scheme="curp2")

@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 import yaml
 
+from idreader.catalogue import catalogue
 from idreader.fields import (
     cross_check,
     detect_scheme,
@@ -855,8 +856,6 @@ def test_a_digit_may_stand_for_any_of_its_lookalike_letters_when_one_alone_passe
 
 
 def catalogue_numbers() -> list[tuple[str, str, str, str]]:
-    from idreader.catalogue import catalogue
-
     fields = {(s.country, f.name, f.scheme, f.pattern) for s in catalogue() for f in s.fields}
     return sorted(field for field in fields if field[2])
 

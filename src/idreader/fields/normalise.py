@@ -39,9 +39,12 @@ NAME_FIELDS = frozenset(
 MEASURE_FIELDS = frozenset({"Height", "Weight"})
 MEASURE_UNIT = re.compile(r"\s*(cm|m|kg|lbs?|ib)\.?$", re.IGNORECASE)  # 'Ib': OCR's 'lb'
 LOOKALIKES = dict(zip("O0I1S5B8Z2G6QD", "0O1I5S8B2Z6G00", strict=True))
-# ... and every letter a digit may stand for (a check letter Q or D read as 0): for a
-# check that only one of them can pass
-ALL_LOOKALIKES = LOOKALIKES | {"0": "OQD"}
+# ... and also every character that stands for it (0 for O, Q and D: a check letter Q read
+# as 0): for a check that only one of them can pass
+ALL_LOOKALIKES = {
+    char: "".join(sorted({alike} | {c for c, a in LOOKALIKES.items() if a == char}))
+    for char, alike in LOOKALIKES.items()
+}
 MAX_LOOKALIKE_SPOTS, MAX_LOOKALIKE_SWAPS = 12, 3
 COUNTRY_CODE_FIELDS = frozenset({"Issuing State Code", "Nationality Code"})
 
@@ -104,10 +107,8 @@ def repair_lookalikes(
         found = set()
         for chosen in itertools.combinations(spots, n):
             for swapped in itertools.product(*(swaps[value[i]] for i in chosen)):
-                chars = list(value)
-                for i, char in zip(chosen, swapped, strict=True):
-                    chars[i] = char
-                if valid(candidate := "".join(chars)):
+                at = dict(zip(chosen, swapped, strict=True))
+                if valid(candidate := "".join(at.get(i, c) for i, c in enumerate(value))):
                     found.add(candidate)
         if found:
             return found.pop() if len(found) == 1 else None

@@ -10,7 +10,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 
 from idreader.barcode.aamva import AamvaRecord, document_description, document_name
 from idreader.catalogue import DocumentSpec, catalogue
@@ -134,24 +134,29 @@ class Text:
         self.mrz_lines = mrz_like_lines(lines)  # an MRZ read as text: too blurred to read
         self.cut_states = cut_states(self.mrz_lines)  # ... or cut by the photo's edge
         pieces = {piece.strip().upper() for line in lines for piece in (line, *line.split())}
-        compacted = {piece: compact(piece) for piece in pieces}
+        self.compacted = {piece: compact(piece) for piece in pieces}
         self.numbers = {  # national numbers as printed (a line, or a piece of one) -> compact
             printed: number
-            for printed, number in compacted.items()
+            for printed, number in self.compacted.items()
             if len(number) >= MIN_NUMBER_CHARS and may_identify(number)
         }
-        self.repaired = {  # ... and those one lookalike away (a check letter Q read as 0)
-            printed: repaired
-            for printed, number in compacted.items()
-            if MIN_NUMBER_CHARS <= len(number) <= MAX_NUMBER_CHARS and printed not in self.numbers
-            and (repaired := repair_lookalikes(number, may_identify, ALL_LOOKALIKES, most=1))
-        }  # fmt: skip
         self.long_lines = [line for line in self.lines if len(line) >= CUT_CHARS]
         self.index: dict[str, set[str]] = {}  # bigram -> words read that contain it
         for word in self.unknown:
             for pair in bigrams(word):
                 self.index.setdefault(pair, set()).add(word)
         self.seen: dict[tuple[str, ...], float] = {}
+
+    @cached_property
+    def repaired(self) -> dict[str, str]:
+        """National numbers one lookalike away from one read (a check letter Q read as 0):
+        as printed -> repaired; asked for only with the client's country."""
+        return {
+            printed: repaired
+            for printed, number in self.compacted.items()
+            if MIN_NUMBER_CHARS <= len(number) <= MAX_NUMBER_CHARS and printed not in self.numbers
+            and (repaired := repair_lookalikes(number, may_identify, ALL_LOOKALIKES, most=1))
+        }  # fmt: skip
 
     def near(self, word: str, budget: int) -> list[str]:
         """Words read that may lie within ``budget`` edits: an edit breaks at most two of
@@ -249,11 +254,12 @@ def number_evidence(
     among the documents of the page's size that print it; a number read one lookalike away
     counts only in the country the client named."""
     printers: dict[str, set[str]] = {}  # number -> names of the documents that print it
+    with_repaired = text.numbers | text.repaired if hint else text.numbers
     for spec in candidates:
         country = spec.country
         if country is None or not size_fits(spec, aspect):
             continue
-        read = text.numbers | text.repaired if country == hint else text.numbers
+        read = with_repaired if country == hint else text.numbers
         for pattern in (f.pattern for f in spec.fields if f.pattern):
             for printed, number in read.items():
                 if not (re.fullmatch(pattern, printed) or re.fullmatch(pattern, number)):
