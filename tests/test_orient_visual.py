@@ -13,7 +13,7 @@ from idreader.pipeline import read
 from idreader.pipeline.locate import locate_document
 from idreader.pipeline.orient import turn, turn_boxes, turns_from_mrz, turns_from_text
 from idreader.pipeline.types import ERROR, OK, Document
-from idreader.pipeline.visual import read_text
+from idreader.pipeline.visual import BATCH, MAX_PADDING, batches, read_text
 from idreader.synth.generate import Plan, make_sample
 
 TURNS = {0: None, 1: cv2.ROTATE_90_CLOCKWISE, 2: cv2.ROTATE_180, 3: cv2.ROTATE_90_COUNTERCLOCKWISE}
@@ -108,3 +108,15 @@ def test_a_passport_whose_mrz_cannot_be_read_is_named_but_its_mrz_fails(tmp_path
     assert masked.status.mrz == ERROR and masked.result == "error"
     surname = [f for f in masked.fields if f.name == "Surname"]
     assert surname and surname[0].source == "visual"
+
+
+def test_strips_are_batched_by_width_with_little_padding():
+    widths = [331, 100, 900, 105, 329, 109, 111, 300, 320] + [200] * 10
+    strips = [np.zeros((48, w, 3), np.uint8) for w in widths]
+    chunks = batches(sorted(range(len(widths)), key=lambda i: widths[i]), strips)
+    assert sorted(i for chunk in chunks for i in chunk) == list(range(len(widths)))
+    for chunk in chunks:
+        sizes = [widths[i] for i in chunk]
+        assert len(chunk) <= BATCH and max(sizes) <= min(sizes) * (1 + MAX_PADDING)
+    sizes = [[widths[i] for i in chunk] for chunk in chunks]
+    assert sizes == [[100, 105, 109], [111], [200] * 8, [200] * 2, [300, 320, 329], [331], [900]]

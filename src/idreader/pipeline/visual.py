@@ -29,7 +29,8 @@ MAX_TILT = 15.0  # degrees; the document is upright, so text lines are about hor
 MIN_HEIGHT_SHARE = 0.012  # of the document's height: smaller boxes are specks
 SHORT_BOX = 1.6  # boxes less elongated than this hold a character or two
 STRIP_PAD = 0.6  # crop_line's default margin along the line, in line heights
-BATCH = 8  # strips recognised together, sorted by width to limit padding
+BATCH = 8  # strips recognised together, of about the same width
+MAX_PADDING = 0.1  # of a batch's narrowest strip's width
 SURE_LINE = 0.98  # mean glyph probability of a line the fast recogniser read surely
 MAX_REREAD = 12  # lines read again, the least sure first: a bounded cost on text-dense pages
 
@@ -137,13 +138,25 @@ def recognise_all(
     strips: list[np.ndarray], which: Iterable[int], model: Model
 ) -> dict[int, TextLine]:
     """Lines read from the chosen strips, batched by width to limit padding."""
-    order = sorted(which, key=lambda i: strips[i].shape[1])
     lines: dict[int, TextLine] = {}
-    for k in range(0, len(order), BATCH):
-        chunk = order[k : k + BATCH]
+    for chunk in batches(sorted(which, key=lambda i: strips[i].shape[1]), strips):
         for i, line in zip(chunk, recognise([strips[i] for i in chunk], model=model), strict=True):
             lines[i] = line
     return lines
+
+
+def batches(order: list[int], strips: list[np.ndarray]) -> list[list[int]]:
+    """Strips ordered by width, in batches of at most BATCH whose narrowest is padded by
+    at most MAX_PADDING of its width (padding costs as much as text to recognise)."""
+    chunks: list[list[int]] = []
+    for i in order:
+        chunk = chunks[-1] if chunks else []
+        narrowest = strips[chunk[0]].shape[1] if chunk else 0
+        if chunk and len(chunk) < BATCH and strips[i].shape[1] <= narrowest * (1 + MAX_PADDING):
+            chunk.append(i)
+        else:
+            chunks.append([i])
+    return chunks
 
 
 def item_of(line: TextLine, quad: np.ndarray, w: int, h: int, index: int = -1) -> TextItem:
