@@ -6,9 +6,11 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pytest
 
+import idreader.mrz.read as mrz_read
 from conftest import SHARED
 from idreader.countries import alpha3_to_alpha2, is_icao_code
 from idreader.mrz.checkdigit import check_digit
@@ -17,6 +19,7 @@ from idreader.mrz.fields import mrz_date
 from idreader.mrz.formats import get_format
 from idreader.mrz.parse import names_of, parse
 from idreader.mrz.read import plausible, read_mrz
+from idreader.ocr.models import MRZ_RECOGNISER, RECOGNISER, TINY_DETECTOR, TINY_RECOGNISER
 from idreader.pipeline.decode import decode_image
 from idreader.synth.capture import capture
 from idreader.synth.generate import Plan, make_sample
@@ -235,3 +238,30 @@ def test_real_dev_floors():
         false_valid += result is not None and result.valid and not hit
     assert false_valid == 0
     assert exact / len(rows) >= 0.93
+
+
+def test_plain_text_is_dismissed_on_the_fast_recogniser_reading(monkeypatch):
+    """Two stacked lines of plain text, an MRZ's shape but read fluently by the fast general
+    recogniser as words: neither the finer recogniser nor the finer detector looks again,
+    though the OCR-B recogniser reads their spaces as fillers."""
+    img = np.full((400, 1300, 3), 235, np.uint8)
+    for i, line in enumerate(
+        ["FEDERAL REPUBLIC OF GERMANY  IDENTITY", "REPUBLIQUE FEDERALE D ALLEMAGNE  CARD"]
+    ):
+        cv2.putText(img, line, (20, 150 + 60 * i), cv2.FONT_HERSHEY_SIMPLEX, 1.2, (0, 0, 0), 2)
+    models, detectors = [], []
+    real_recognise, real_detect = mrz_read.recognise, mrz_read.detect_text
+
+    def recognise(strips, alphabet=None, alternatives=3, model=RECOGNISER):
+        models.append(model)
+        return real_recognise(strips, alphabet, alternatives, model)
+
+    def detect_text(bgr, side, model):
+        detectors.append(model)
+        return real_detect(bgr, side, model)
+
+    monkeypatch.setattr(mrz_read, "recognise", recognise)
+    monkeypatch.setattr(mrz_read, "detect_text", detect_text)
+    assert read_mrz(img) is None
+    assert TINY_RECOGNISER in models and MRZ_RECOGNISER in models
+    assert RECOGNISER not in models and detectors == [TINY_DETECTOR]

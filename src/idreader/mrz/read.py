@@ -16,7 +16,14 @@ from idreader.mrz.formats import MrzFormat, formats, get_format
 from idreader.mrz.glyphs import add_height_evidence
 from idreader.mrz.parse import ParsedMrz, parse
 from idreader.ocr.detect import TextBox, detect_text
-from idreader.ocr.models import DETECTOR, MRZ_RECOGNISER, RECOGNISER, TINY_DETECTOR, Model
+from idreader.ocr.models import (
+    DETECTOR,
+    MRZ_RECOGNISER,
+    RECOGNISER,
+    TINY_DETECTOR,
+    TINY_RECOGNISER,
+    Model,
+)
 from idreader.ocr.recognise import Glyph, TextLine, crop_line, recognise
 
 MRZ_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<"
@@ -290,16 +297,30 @@ class LineReader:
         return [self.cache[(i, flip, model)] for i in indices]
 
 
+def plain_text(reader: LineReader, indices: tuple[int, ...]) -> bool:
+    """Whether the fast general recogniser reads these lines fluently one way up, and none
+    of them like an MRZ line (a heading, an address): the finer one need not read them."""
+    for flip in (False, True):
+        lines = reader.lines(indices, flip, TINY_RECOGNISER)
+        if any(looks_like_mrz(ln.text) for ln in lines):
+            return False
+        if min(ln.text.confidence for ln in lines) >= UPRIGHT_TEXT:
+            return True
+    return False
+
+
 def read_group(reader: LineReader, indices: tuple[int, ...]) -> MrzResult | None:
     """Read a group of lines: first with the OCR-B line recogniser (fast); when that gives no
     valid MRZ either way up, with the general recogniser in the orientation where the lines
-    look like an MRZ."""
+    look like an MRZ, unless the fast one reads them as plain text."""
     for flip in (False, True):
         lines = reader.lines(indices, flip, MRZ_RECOGNISER)
         if all(looks_like_mrz(ln.text) for ln in lines):
             result = best_reading(in_reading_order(lines))
             if result is not None and result.valid and read_surely(result):
                 return result
+    if plain_text(reader, indices):
+        return None
     for flip in (False, True):
         lines = reader.lines(indices, flip, RECOGNISER)
         if not all(looks_like_mrz(ln.text) for ln in lines):
@@ -326,8 +347,8 @@ def read_mrz(bgr: np.ndarray, text_boxes: list[TextBox] | None = None) -> MrzRes
 
 def read_boxes(bgr: np.ndarray, text_boxes: list[TextBox]) -> tuple[MrzResult | None, bool]:
     """The best MRZ among these text lines, and whether any of them looked like one (read as
-    an MRZ, or holding '<<'). Groups are tried longest first and the search stops at the
-    first valid MRZ."""
+    an MRZ, or holding '<<' as the general recogniser read it). Groups are tried longest
+    first and the search stops at the first valid MRZ."""
     boxes = long_boxes(text_boxes)
     reader = LineReader(bgr, boxes)
     results = []
@@ -337,7 +358,10 @@ def read_boxes(bgr: np.ndarray, text_boxes: list[TextBox]) -> tuple[MrzResult | 
             results.append(result)
             if result.valid:
                 return result, True
-    fillers = any("<<" in line.text.text for line in reader.cache.values())
+    # the OCR-B recogniser reads any gap as a filler: only the general one's fillers count
+    fillers = any(
+        "<<" in ln.text.text for (*_, model), ln in reader.cache.items() if model != MRZ_RECOGNISER
+    )
     return max(results, key=rank, default=None), bool(results) or fillers
 
 
