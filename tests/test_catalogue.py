@@ -303,6 +303,12 @@ def test_a_header_cut_by_the_page_edge_counts_for_the_part_read():
     assert classify(None, ["IRA NACIONAL DE HABIL"], None).document_name == ""
 
 
+def test_whole_words_that_are_another_documents_phrase_are_not_a_cut_header():
+    # "IDENTITY CARD" ends "TEMPORARY IDENTITY CARD", and is what the ID card prints
+    texts = ["BUNDESREPUBLIK DEUTSCHLAND", "IDENTITY CARC", "ZIMMERMANN", "KÄTHE"]
+    assert classify(None, texts, "DE", 1.586).document_name == "Germany - Id Card (2010)"
+
+
 def test_a_field_names_only_a_known_national_number_scheme():
     assert FieldSpec(name="Personal Number", scheme="curp").scheme == "curp"
     with pytest.raises(ValidationError, match="unknown national number scheme"):

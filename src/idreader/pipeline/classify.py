@@ -6,6 +6,7 @@ ICAO entry: ``Country - Passport``, ``Country - Id Card``, ``Country - Visa``.""
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -95,6 +96,11 @@ def phrases() -> dict[str, tuple[tuple[Phrase, ...], tuple[Phrase, ...]]]:
         return tuple(Phrase(ws, sum(map(len, ws)) / len(owners[ws])) for ws in group if ws)
 
     return {s.id: (weigh(texts[s.id][0]), weigh(texts[s.id][1])) for s in specs}
+
+
+@cache
+def known_phrases() -> frozenset[tuple[str, ...]]:
+    return frozenset(p.words for pair in phrases().values() for g in pair for p in g)
 
 
 @cache
@@ -189,22 +195,31 @@ class Text:
             if found < MIN_MATCH and len(words) > 1:
                 joined = "".join(words)
                 run_on = self.run_on(joined)
-                found = run_on if run_on >= RUN_ON_MATCH else self.cut_off(joined)
+                found = run_on if run_on >= RUN_ON_MATCH else self.cut_off(words)
             elif found < MIN_MATCH:
                 found = 0.0
             self.seen[words] = found
         return self.seen[words]
 
-    def cut_off(self, joined: str) -> float:
+    def cut_off(self, words: tuple[str, ...]) -> float:
         """Share of a phrase's characters read right in a line that reads as its start or
-        its end alone (CUT_SHARE of it at least): the rest lay beyond the page's edge."""
+        its end alone (CUT_SHARE of it at least): the rest lay beyond the page's edge. Whole
+        words that are another catalogue phrase ("IDENTITY CARD" of "TEMPORARY IDENTITY
+        CARD") are that phrase, printed alone, not a cut one."""
+        joined = "".join(words)
+        ends = list(itertools.accumulate(map(len, words)))
+        # letters read -> the whole words they are, when they are, at the start or the end
+        starts = {n: words[: k + 1] for k, n in enumerate(ends)}
+        tails = {len(joined) - n: words[k + 1 :] for k, n in enumerate(ends)}
         best = 0.0
         for line in self.long_lines:
             n = len(line)
             if n < max(CUT_CHARS, CUT_SHARE * len(joined)) or n >= len(joined):
                 continue
             budget = int(n * (1 - RUN_ON_MATCH))
-            for part in (joined[:n], joined[-n:]):
+            for part, words_read in ((joined[:n], starts.get(n)), (joined[-n:], tails.get(n))):
+                if words_read in known_phrases():
+                    continue
                 if line[0] == part[0] or line[-1] == part[-1]:
                     slips = edits(line, part, budget)
                     if slips <= budget:
