@@ -9,7 +9,7 @@ import pytest
 from idreader.mrz.read import read_mrz
 from idreader.ocr.detect import TextBox, detect_text
 from idreader.ocr.models import TINY_DETECTOR
-from idreader.pipeline import read
+from idreader.pipeline import orient, read
 from idreader.pipeline.locate import locate_document
 from idreader.pipeline.orient import turn, turn_boxes, turns_from_mrz, turns_from_text
 from idreader.pipeline.types import ERROR, OK, Document
@@ -54,6 +54,23 @@ def test_text_direction_turns_a_document_without_mrz_upright(tmp_path, turned):
     flat, _ = rendered(tmp_path, "national_id")
     img = flat if TURNS[turned] is None else cv2.rotate(flat, TURNS[turned])
     assert turns_from_text(img) == undo(turned)
+
+
+@pytest.mark.parametrize(("turned", "readings"), [(0, 1), (2, 2)])
+def test_text_read_fluently_the_first_way_up_is_not_read_upside_down(
+    tmp_path, monkeypatch, turned, readings
+):
+    flat, _ = rendered(tmp_path, "national_id")
+    img = flat if TURNS[turned] is None else cv2.rotate(flat, TURNS[turned])
+    flips, read_probes = [], orient.read_probes
+
+    def counted(pixels, boxes, flip):
+        flips.append(flip)
+        return read_probes(pixels, boxes, flip)
+
+    monkeypatch.setattr(orient, "read_probes", counted)
+    assert turns_from_text(img) == undo(turned)
+    assert flips == [False, True][:readings]
 
 
 def test_long_lines_across_the_text_do_not_decide_the_direction(tmp_path):

@@ -16,6 +16,7 @@ from idreader.pipeline.types import Document
 DETECT_SIDE = 480
 PROBE_LINES = 6  # longest lines read both ways up to judge the direction
 PROBE_WIDTH = 320  # px of each probe strip (its start): enough to judge, cheap to read
+FLUENT = 0.95  # probes read this surely are the right way up: text upside down never is
 ROTATIONS = {1: cv2.ROTATE_90_CLOCKWISE, 2: cv2.ROTATE_180, 3: cv2.ROTATE_90_COUNTERCLOCKWISE}
 
 
@@ -70,7 +71,9 @@ def turns_from_text(pixels: np.ndarray, text_boxes: list[TextBox] | None = None)
     fluency = {}
     for flip in (False, True):
         fluency[flip] = float(np.mean([ln.confidence for ln in read_probes(pixels, boxes, flip)]))
-    flip = fluency[True] > fluency[False]
+        if fluency[flip] >= FLUENT:
+            break
+    flip = fluency.get(True, 0.0) > fluency[False]
     angle = long_side_angle(boxes[0], flip)
     return round(float(-angle) / 90) % 4
 
