@@ -105,7 +105,7 @@ def known_phrases() -> frozenset[tuple[str, ...]]:
 
 @cache
 def known_words() -> frozenset[str]:
-    return frozenset(w for pair in phrases().values() for g in pair for p in g for w in p.words)
+    return frozenset(w for words in known_phrases() for w in words)
 
 
 def edits(a: str, b: str, budget: int, within: bool = False) -> int:

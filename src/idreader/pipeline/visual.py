@@ -149,13 +149,14 @@ def batches(order: list[int], strips: list[np.ndarray]) -> list[list[int]]:
     """Strips ordered by width, in batches of at most BATCH whose narrowest is padded by
     at most MAX_PADDING of its width (padding costs as much as text to recognise)."""
     chunks: list[list[int]] = []
+    narrowest = 0
     for i in order:
-        chunk = chunks[-1] if chunks else []
-        narrowest = strips[chunk[0]].shape[1] if chunk else 0
-        if chunk and len(chunk) < BATCH and strips[i].shape[1] <= narrowest * (1 + MAX_PADDING):
-            chunk.append(i)
+        width = strips[i].shape[1]
+        if chunks and len(chunks[-1]) < BATCH and width <= narrowest * (1 + MAX_PADDING):
+            chunks[-1].append(i)
         else:
             chunks.append([i])
+            narrowest = width
     return chunks
 
 
