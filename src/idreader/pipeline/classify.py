@@ -6,7 +6,6 @@ ICAO entry: ``Country - Passport``, ``Country - Id Card``, ``Country - Visa``.""
 
 from __future__ import annotations
 
-import itertools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -101,6 +100,16 @@ def phrases() -> dict[str, tuple[tuple[Phrase, ...], tuple[Phrase, ...]]]:
 @cache
 def known_phrases() -> frozenset[tuple[str, ...]]:
     return frozenset(p.words for pair in phrases().values() for g in pair for p in g)
+
+
+@cache
+def other_phrase_cuts(words: tuple[str, ...]) -> tuple[frozenset[int], frozenset[int]]:
+    """Letters in the starts and the ends of a phrase that are whole words making another
+    catalogue phrase: read alone, they are that phrase, not this one cut."""
+    splits = [(words[:k], words[k:]) for k in range(1, len(words))]
+    starts = frozenset(sum(map(len, head)) for head, _ in splits if head in known_phrases())
+    ends = frozenset(sum(map(len, tail)) for _, tail in splits if tail in known_phrases())
+    return starts, ends
 
 
 @cache
@@ -207,18 +216,15 @@ class Text:
         words that are another catalogue phrase ("IDENTITY CARD" of "TEMPORARY IDENTITY
         CARD") are that phrase, printed alone, not a cut one."""
         joined = "".join(words)
-        ends = list(itertools.accumulate(map(len, words)))
-        # letters read -> the whole words they are, when they are, at the start or the end
-        starts = {n: words[: k + 1] for k, n in enumerate(ends)}
-        tails = {len(joined) - n: words[k + 1 :] for k, n in enumerate(ends)}
+        other_starts, other_ends = other_phrase_cuts(words)
         best = 0.0
         for line in self.long_lines:
             n = len(line)
             if n < max(CUT_CHARS, CUT_SHARE * len(joined)) or n >= len(joined):
                 continue
             budget = int(n * (1 - RUN_ON_MATCH))
-            for part, words_read in ((joined[:n], starts.get(n)), (joined[-n:], tails.get(n))):
-                if words_read in known_phrases():
+            for part, others in ((joined[:n], other_starts), (joined[-n:], other_ends)):
+                if n in others:
                     continue
                 if line[0] == part[0] or line[-1] == part[-1]:
                     slips = edits(line, part, budget)
