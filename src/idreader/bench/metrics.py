@@ -1,4 +1,4 @@
-"""Metric primitives: edit distance, polygon IoU, percentiles, strength buckets, P/R counts."""
+"""Metric primitives: character accuracy, polygon IoU, percentiles, strength buckets, P/R counts."""
 
 from __future__ import annotations
 
@@ -8,28 +8,16 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
+from rapidfuzz.distance import Levenshtein
 
 BUCKETS = ("0-0.33", "0.33-0.66", "0.66-1")
-
-
-def edit_distance(a: str, b: str) -> int:
-    """Levenshtein distance (insert, delete, substitute each cost 1)."""
-    if len(a) < len(b):
-        a, b = b, a
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i]
-        for j, cb in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        previous = current
-    return previous[-1]
 
 
 def char_accuracy(predicted: str | None, truth: str) -> float:
     """1 - Levenshtein / len(truth), floored at 0; nothing predicted scores 0."""
     if not truth:
         return 1.0 if not predicted else 0.0
-    return max(0.0, 1.0 - edit_distance(predicted or "", truth) / len(truth))
+    return max(0.0, 1.0 - Levenshtein.distance(predicted or "", truth) / len(truth))
 
 
 def polygon_area(points: np.ndarray) -> float:

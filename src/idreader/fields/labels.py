@@ -20,6 +20,7 @@ from functools import cache, lru_cache
 from importlib.resources import files
 
 import yaml
+from rapidfuzz.distance import Levenshtein
 
 from idreader.fields.text import LANGUAGE_ALIASES, language_codes, plain
 
@@ -75,23 +76,9 @@ def tokens(text: str) -> list[Token]:
 
 
 def _distance(a: str, b: str, limit: int) -> int | None:
-    """Levenshtein distance of ``a`` and ``b`` when it is at most ``limit`` (banded)."""
-    if a == b:
-        return 0
-    if limit == 0 or abs(len(a) - len(b)) > limit:
-        return None
-    over = limit + 1
-    prev = [min(j, over) for j in range(len(b) + 1)]
-    for i in range(1, len(a) + 1):
-        lo, hi = max(1, i - limit), min(len(b), i + limit)
-        row = [over] * (len(b) + 1)
-        row[0] = min(i, over)
-        for j in range(lo, hi + 1):
-            row[j] = min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1]), over)
-        if min(row[lo - 1 : hi + 1]) > limit:
-            return None
-        prev = row
-    return prev[-1] if prev[-1] <= limit else None
+    """Levenshtein distance of ``a`` and ``b`` when it is at most ``limit``."""
+    d = Levenshtein.distance(a, b, score_cutoff=limit)
+    return d if d <= limit else None
 
 
 def _word_budget(length: int) -> int:

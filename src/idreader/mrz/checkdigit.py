@@ -3,20 +3,15 @@
 from __future__ import annotations
 
 WEIGHTS = (7, 3, 1)
-
-
-def char_value(ch: str) -> int:
-    if ch.isdigit():
-        return int(ch)
-    if "A" <= ch <= "Z":
-        return ord(ch) - ord("A") + 10
-    if ch == "<":
-        return 0
-    raise ValueError(f"not an MRZ character: {ch!r}")
+VALUES = {c: v for v, c in enumerate("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")} | {"<": 0}
 
 
 def check_digit(text: str) -> str:
-    return str(sum(char_value(c) * WEIGHTS[i % 3] for i, c in enumerate(text)) % 10)
+    try:
+        total = sum(VALUES[c] * WEIGHTS[i % 3] for i, c in enumerate(text))
+    except KeyError as e:
+        raise ValueError(f"not an MRZ character: {e.args[0]!r}") from None
+    return str(total % 10)
 
 
 def is_valid(text: str, digit: str) -> bool:

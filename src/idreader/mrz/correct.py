@@ -107,15 +107,18 @@ def coerce(cell: Cell, allowed: set[str]) -> Cell:
     return Cell(char, cell.prob, cell.others)
 
 
-def allowed_chars(kind: str) -> set[str]:
-    return {
-        "digits": DIGITS,
-        "code": LETTERS | {FILLER},
-        "name": LETTERS | {FILLER},
-        "sex": {"M", "F", "X", FILLER},
-        "alnum": DIGITS | LETTERS | {FILLER},
-        "check": DIGITS | {FILLER},
-    }[kind]
+ALLOWED = {
+    "digits": frozenset(DIGITS),
+    "code": frozenset(LETTERS | {FILLER}),
+    "name": frozenset(LETTERS | {FILLER}),
+    "sex": frozenset({"M", "F", "X", FILLER}),
+    "alnum": frozenset(DIGITS | LETTERS | {FILLER}),
+    "check": frozenset(DIGITS | {FILLER}),
+}
+
+
+def allowed_chars(kind: str) -> frozenset[str]:
+    return ALLOWED[kind]
 
 
 def cell_kinds(fmt: MrzFormat) -> list[list[str]]:

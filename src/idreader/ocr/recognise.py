@@ -133,24 +133,24 @@ def decode(
 ) -> TextLine:
     """Greedy CTC decoding; each glyph keeps the best other characters of its peak frame."""
     best = frames.argmax(axis=1)
-    glyphs, previous, start = [], 0, 0
-    runs: list[tuple[int, int, int]] = []  # (class, first frame, last frame)
-    for t, k in enumerate(best):
-        if k != previous:
-            if previous != 0:
-                runs.append((previous, start, t))
-            start = t
-        previous = k
-    if previous != 0:
-        runs.append((previous, start, len(best)))
-    for k, a, b in runs:
+    starts = np.flatnonzero(np.diff(best, prepend=-1))  # where each run of one class begins
+    ends = [*starts[1:], len(best)]
+    glyphs = []
+    for a, b in zip(starts, ends, strict=True):
+        k = best[a]
+        if k == 0:  # the blank
+            continue
         peak = a + int(frames[a:b, k].argmax())
         row = frames[peak]
-        top = np.argpartition(row, -(alternatives + 2))[-(alternatives + 2) :]
-        top = top[np.argsort(row[top])[::-1]]
-        others = tuple((keys[j], float(row[j])) for j in top if j not in (0, k) and j < len(keys))[
-            :alternatives
-        ]
         centre = (a + b) / 2 / (span or len(frames))
-        glyphs.append(Glyph(keys[k], float(row[k]), others, centre))
+        glyphs.append(Glyph(keys[k], float(row[k]), rivals(row, k, keys, alternatives), centre))
     return TextLine(tuple(glyphs))
+
+
+def rivals(row: np.ndarray, k: int, keys: list[str], n: int) -> tuple[tuple[str, float], ...]:
+    """The ``n`` likeliest characters of a frame other than its best, ``k``, and the blank."""
+    if n == 0:
+        return ()
+    top = np.argpartition(row, -(n + 2))[-(n + 2) :]
+    top = top[np.argsort(row[top])[::-1]]
+    return tuple((keys[j], float(row[j])) for j in top if j not in (0, k) and j < len(keys))[:n]

@@ -82,7 +82,7 @@ def read_probes(pixels: np.ndarray, boxes: list[TextBox], flip: bool) -> list[Te
     """The start (PROBE_WIDTH px) of each box's line, read by the tiny recogniser; ``flip``
     reads it turned by 180 degrees."""
     strips = [crop_line(pixels, reading_corners(b, flip))[:, :PROBE_WIDTH] for b in boxes]
-    return recognise(strips, model=TINY_RECOGNISER)
+    return recognise(strips, alternatives=0, model=TINY_RECOGNISER)
 
 
 def long_side_angle(box: TextBox, flip: bool = False) -> float:

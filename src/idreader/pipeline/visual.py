@@ -137,11 +137,12 @@ def read_text(document: np.ndarray, boxes: list[TextBox] | None = None) -> list[
 def recognise_all(
     strips: list[np.ndarray], which: Iterable[int], model: Model
 ) -> dict[int, TextLine]:
-    """Lines read from the chosen strips, batched by width to limit padding."""
+    """Lines read from the chosen strips, batched by width to limit padding (no glyph's
+    alternatives: only the MRZ weighs them)."""
     lines: dict[int, TextLine] = {}
     for chunk in batches(sorted(which, key=lambda i: strips[i].shape[1]), strips):
-        for i, line in zip(chunk, recognise([strips[i] for i in chunk], model=model), strict=True):
-            lines[i] = line
+        read = recognise([strips[i] for i in chunk], alternatives=0, model=model)
+        lines.update(zip(chunk, read, strict=True))
     return lines
 
 
