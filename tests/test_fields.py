@@ -885,5 +885,6 @@ def test_a_number_fitting_its_pattern_fails_on_its_check_digits():
     # the check letter read as a digit: the scheme picks the one letter that passes
     dni = r"^\d{8}[A-Z]$"
     assert normalise_value("Document Number", "846732280", scheme="dni_es", pattern=dni) == (
-        "84673228Q", OK
+        "84673228Q",
+        OK,
     )

@@ -192,6 +192,29 @@ def test_restricted_decoding_counts_lookalikes_for_the_allowed_character():
     assert columns[starts[1]] == index["A"]
 
 
+def test_ctc_decoding_merges_repeats_keeps_blank_separated_letters_and_ranks_rivals():
+    """Frames A A - A B (blank '-') read "AAB": a repeat is one glyph, a blank between two
+    makes two; each glyph's rivals are its peak frame's next best, only when asked."""
+    from idreader.ocr.recognise import decode
+
+    keys = ["", "A", "B", "C"]
+    frames = np.array(
+        [
+            [0.1, 0.6, 0.1, 0.2],
+            [0.0, 0.9, 0.0, 0.1],  # the first A's peak
+            [0.8, 0.1, 0.1, 0.0],
+            [0.1, 0.5, 0.3, 0.1],
+            [0.2, 0.1, 0.7, 0.0],
+        ]
+    )
+    line = decode(frames, keys, alternatives=1)
+    assert line.text == "AAB"
+    assert [g.prob for g in line.glyphs] == [0.9, 0.5, 0.7]
+    assert [g.alternatives for g in line.glyphs] == [(("C", 0.1),), (("B", 0.3),), (("A", 0.1),)]
+    assert [g.x for g in line.glyphs] == [0.2, 0.7, 0.9]  # run centres along the strip
+    assert all(g.alternatives == () for g in decode(frames, keys, alternatives=0).glyphs)
+
+
 def test_an_mrz_misread_in_a_steep_photo_is_read_again_on_the_rectified_page(tmp_path):
     from idreader.mrz.parse import parse
     from idreader.mrz.read import MrzResult
