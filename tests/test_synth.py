@@ -16,6 +16,7 @@ from mrz.checker.td3 import TD3CodeChecker
 
 from idreader.mrz.checkdigit import check_digit
 from idreader.mrz.compose import compose, to_mrz_chars
+from idreader.mrz.parse import parse
 from idreader.synth import numbers
 from idreader.synth.generate import Plan, generate, make_sample
 from idreader.synth.identity import make_identity
@@ -114,6 +115,15 @@ def test_every_template_renders_valid_truth(tmp_path):
         if template.mrz:
             assert oracle_valid(template.mrz["format"], row["mrz"]), row["mrz"]
             assert "MRZ Strings" in row["boxes"]
+            # the codes the truth takes from the MRZ are those its lines hold
+            held = parse(row["mrz"], template.mrz["format"]).fields
+            for field, key in (
+                ("Nationality Code", "nationality"),
+                ("Issuing State Code", "issuing_state"),
+            ):
+                assert row["fields"].get(field, {}).get("value") == (
+                    held.get(key, "").strip("<") or None
+                ), field
         else:
             assert row["mrz"] is None
         for name, field in row["fields"].items():

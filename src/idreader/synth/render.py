@@ -289,13 +289,17 @@ def corrupt_check_digit(format_name: str, lines: list[str], rng: np.random.Gener
 
 
 def mrz_truth(template: Template) -> dict[str, dict[str, str]]:
+    """The codes the MRZ holds (France's 1988 format holds no nationality)."""
     code = template.mrz["document_code"]
     issuer = template.mrz.get("issuing_state", template.nationality)
-    return {
+    truth = {
         "Document Class Code": {"original_value": code, "value": code.rstrip("<")},
         "Issuing State Code": {"original_value": issuer, "value": issuer},
-        "Nationality Code": {"original_value": template.nationality, "value": template.nationality},
     }
+    if get_format(template.mrz["format"]).field("nationality") is not None:
+        nationality = template.nationality
+        truth["Nationality Code"] = {"original_value": nationality, "value": nationality}
+    return truth
 
 
 def draw_mrz(canvas: Canvas, lines: list[str], rng: np.random.Generator) -> list[int]:
