@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from idreader.catalogue import catalogue
-from idreader.pipeline.extract import extract_fields, strip_separators
+from idreader.pipeline.extract import extract_fields, pattern_within, strip_separators
 from idreader.pipeline.reader import frame_is_document
 from idreader.pipeline.types import ERROR, OK, FieldReading
 from idreader.pipeline.visual import TextItem
@@ -48,6 +48,25 @@ def test_a_date_keeps_its_own_words_when_a_neighbours_run_into_its_box():
     got = by_name(extract_fields(items, licence, "US", [], TODAY))
     assert got["Date of Expiry"].value == "2027-04-11"
     assert got["Date of Expiry"].original_value == "04/11/2027"
+
+
+def test_a_patterned_number_sheds_a_neighbours_stray_marks():
+    """The licence number is a letter and seven digits: "J2008694 J2" holds it once two
+    characters are cut; "XXJ2008694YY" would need four cuts, so it stays as read, invalid."""
+    licence = spec("us_ca_dl_2018_front")
+    box = (0.40, 0.18, 0.80, 0.23)  # inside the catalogue's Document Number box
+    read = {
+        text: by_name(extract_fields([item(text, *box)], licence, "US", [], TODAY))
+        for text in ("J2008694 J2", "XXJ2008694YY")
+    }
+    number = read["J2008694 J2"]["Document Number"]
+    assert (number.value, number.original_value, number.validity) == ("J2008694", "J2008694", OK)
+    assert read["XXJ2008694YY"]["Document Number"].validity == ERROR
+
+
+def test_a_pattern_found_two_ways_within_a_reading_chooses_neither():
+    assert pattern_within(r"^\d{6}$", "1234567") is None  # "123456" or "234567"
+    assert pattern_within(r"^\d{6}$", "123456 A") == "123456"
 
 
 def test_labels_find_values_on_their_line_below_or_to_the_right():

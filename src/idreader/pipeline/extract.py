@@ -26,6 +26,7 @@ TRAILING_DATE = re.compile(
     r"(?P<place>.*?[^\W\d_].*?)[\s,]+(?P<date>\d{1,2}[-./ ]\d{1,2}[-./ ]\d{2,4}"
     r"|\d{1,2} [^\W\d_]{3,}\.? \d{2,4})$"
 )
+MAX_STRAY = 2  # characters a patterned value may carry about it: a neighbour's, an edge's
 IMAGE_FIELDS = frozenset({"Signature"})  # its label finds the area to crop, not text to read
 MRZ_GUIDED = ("Surname", "Given Names", "Document Number", "Date of Birth", "Date of Expiry")
 
@@ -155,9 +156,24 @@ def reading(
                 text = printed = found[0]
                 value, validity = found[1], found[2]
                 break
+    if pattern and validity != OK and not re.fullmatch(pattern, printed):
+        inner = pattern_within(pattern, printed)  # a neighbour's or an edge's stray marks
+        if inner:
+            text = printed = inner
+            value, validity = normalise(printed)
     if pattern and validity == NOT_DONE:  # the catalogue knows the printed form
         validity = OK if re.fullmatch(pattern, printed) else ERROR
     return FieldReading(f.name, text, value, validity, "visual", lcid_for(text, country))
+
+
+def pattern_within(pattern: str, text: str) -> str | None:
+    """The one part of ``text`` printed in the catalogue's form once at most MAX_STRAY
+    characters are cut from its ends ("G2387024G" for a letter and seven digits)."""
+    n = len(text)
+    cuts = ((a, b) for a in range(MAX_STRAY + 1) for b in range(MAX_STRAY + 1 - a) if a + b)
+    parts = {text[a : n - b].strip() for a, b in cuts if a + b < n}
+    hits = [p for p in parts if p and re.fullmatch(pattern, p)]
+    return hits[0] if len(hits) == 1 else None
 
 
 def by_layout(items: Sequence[TextItem], spec: DocumentSpec | None, country: str | None):
