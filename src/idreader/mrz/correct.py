@@ -89,7 +89,7 @@ def _longest_filler_run(cells: list[Cell]) -> tuple[int, int]:
     return best
 
 
-def coerce(cell: Cell, allowed: set[str]) -> Cell:
+def coerce(cell: Cell, allowed: frozenset[str]) -> Cell:
     """Keep the character if its class allows it, else the best allowed lookalike."""
     if cell.char in allowed:
         return cell
@@ -217,7 +217,7 @@ def _piece_at(row: list[Cell], i: int, start: int, end: int) -> str:
     return "".join(c.char for c in row[a:b])
 
 
-def options_for(cell: Cell, allowed: set[str]) -> dict[str, float]:
+def options_for(cell: Cell, allowed: frozenset[str]) -> dict[str, float]:
     """Characters this cell might really be, with their probability: only when the
     recogniser was unsure, only those it proposed or the commonest lookalike, only of the
     allowed class."""

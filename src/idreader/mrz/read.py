@@ -272,7 +272,7 @@ def checked_cells(fmt: MrzFormat) -> set[tuple[int, int]]:
     return cells
 
 
-def share_in_class(glyph: Glyph, allowed: set[str]) -> float:
+def share_in_class(glyph: Glyph, allowed: frozenset[str]) -> float:
     """The probability of the likeliest allowed character, among the allowed ones."""
     probs = [p for c, p in ((glyph.char, glyph.prob), *glyph.alternatives) if c in allowed]
     if not probs:
