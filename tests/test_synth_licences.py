@@ -311,7 +311,8 @@ SAMPLES = {
     ("mx_ine_front", 5): ("26994e49e68bb84d", "08267936c66725ef"),
     ("us_visa_mrva", 2): ("aaa0dfdbf9e8d054", "3ac195cad8ff1a6d"),
     ("es_dni_back_td1", 4): ("65ed74a8379d79c8", "73f33f1b6dbe6235"),
-    ("fr_cni_1988", 1): ("e297e7838bd89dd0", "17a7f6fdffe8d64f"),
+    # truth without a Nationality Code since its MRZ format (FRID) holds none
+    ("fr_cni_1988", 1): ("f3a48f9feba558ed", "17a7f6fdffe8d64f"),
     ("us_ca_dl_front", 7): ("9450b537fde75f0e", "473a3bf81250a60c"),
 }
 RENDERING = "a51cd70da975eb67"  # the environment the image digests were made in
