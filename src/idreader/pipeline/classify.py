@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
 
+from rapidfuzz.distance import Levenshtein
+
 from idreader.barcode.aamva import AamvaRecord, document_description, document_name
 from idreader.catalogue import DocumentSpec, catalogue
 from idreader.countries import alpha3_to_alpha2, icao_code
@@ -119,8 +121,10 @@ def known_words() -> frozenset[str]:
 
 def edits(a: str, b: str, budget: int, within: bool = False) -> int:
     """Levenshtein distance of a and b (``within``: of a and the closest substring of b), or
-    budget + 1 once it must exceed budget."""
-    previous = [0] * (len(b) + 1) if within else list(range(len(b) + 1))
+    budget + 1 when it exceeds budget."""
+    if not within:
+        return Levenshtein.distance(a, b, score_cutoff=budget)
+    previous = [0] * (len(b) + 1)  # a may start anywhere in b
     for i, ca in enumerate(a, 1):
         current = [i]
         for j, cb in enumerate(b, 1):
@@ -128,7 +132,7 @@ def edits(a: str, b: str, budget: int, within: bool = False) -> int:
         if min(current) > budget:
             return budget + 1
         previous = current
-    return min(previous) if within else previous[-1]
+    return min(previous)
 
 
 def bigrams(word: str) -> set[str]:
